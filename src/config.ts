@@ -1,0 +1,47 @@
+/**
+ * The one place that reads the environment. Everything else receives a Config.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().optional(),
+  PAINTER_DATA_DIR: z.string().default('data'),
+  PAINTER_MODELS_DIR: z.string().optional(),
+  PAINTER_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  PAINTER_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+});
+
+export interface Config {
+  /** PostgreSQL connection string; when absent the embedded database under dataDir is used. */
+  databaseUrl?: string;
+  /** Root for everything the product writes: embedded database, feature caches, checkpoints. */
+  dataDir: string;
+  /** Versioned encoders live here, one folder per version. */
+  modelsDir: string;
+  /** Directory of the embedded (PGlite) database, used when databaseUrl is unset. */
+  embeddedDbDir: string;
+  /** Cached backbone features and other derived, re-computable data. */
+  cacheDir: string;
+  backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Worker threads for decoding and feature extraction (default: one per core). */
+  workers?: number;
+  port: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = EnvSchema.parse(env);
+  const dataDir = resolve(overrides.dataDir ?? parsed.PAINTER_DATA_DIR);
+  return {
+    databaseUrl: parsed.DATABASE_URL || undefined,
+    dataDir,
+    modelsDir: resolve(parsed.PAINTER_MODELS_DIR ?? resolve(dataDir, 'models')),
+    embeddedDbDir: resolve(dataDir, 'pglite'),
+    cacheDir: resolve(dataDir, 'cache'),
+    backend: parsed.PAINTER_BACKEND,
+    workers: parsed.PAINTER_WORKERS,
+    port: parsed.PORT,
+    ...overrides,
+  };
+}
