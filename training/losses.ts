@@ -85,7 +85,8 @@ export function batchAllTripletLoss(embeddings: tf.Tensor2D, labels: Int32Array,
     const an = tf.reshape(d, [n, 1, n]);
     const valid = tf.mul(tf.reshape(positive, [n, n, 1]), tf.reshape(negative, [n, 1, n]));
     const losses = tf.mul(tf.relu(tf.add(tf.sub(ap, an), margin)), valid);
-    const active = tf.sum(tf.cast(tf.greater(losses, 1e-16), 'float32'));
+    // step() has a zero gradient, so the count of active triplets acts as a constant.
+    const active = tf.sum(tf.step(tf.sub(losses, 1e-16)));
     return tf.div(tf.sum(losses), tf.maximum(active, 1));
   }) as tf.Scalar;
 }
