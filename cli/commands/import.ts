@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { importDataset } from '../../src/services/import-service.js';
+import { withDatabase } from '../context.js';
+import { int, num } from '../options.js';
+import { progressBar } from '../progress.js';
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('register a labelled folder of paintings (Kaggle Painter by Numbers CSVs, labels.csv, or one folder per artist) and split it by artist')
+    .argument('<dir>', 'dataset directory')
+    .option('--seed <n>', 'seed of the artist-disjoint split', int('--seed'), 42)
+    .option('--test-fraction <f>', 'fraction of artists held out as unseen test artists', num('--test-fraction'), 0.2)
+    .option('--validation-fraction <f>', "fraction of training artists' paintings kept for validation", num('--validation-fraction'), 0.1)
+    .option('--json', 'print the report as JSON')
+    .action(async (dir: string, o: { seed: number; testFraction: number; validationFraction: number; json?: boolean }) => {
+      await withDatabase(async (_cfg, db) => {
+        const bar = progressBar('scan');
+        const report = await importDataset(db, dir, {
+          seed: o.seed,
+          testFraction: o.testFraction,
+          validationFraction: o.validationFraction,
+          onProgress: (d, t) => bar.update(d, t),
+        });
+        bar.stop();
+        if (o.json) {
+          process.stdout.write(JSON.stringify(report) + '\n');
+          return;
+        }
+        const s = report.splits;
+        console.log(`dataset ${report.datasetId}: ${report.root} (${report.layout})`);
+        console.log(`  ${report.paintings} paintings by ${report.artists} artists in ${report.seconds.toFixed(1)} s`);
+        console.log(`  split (seed ${o.seed}): train ${s.train}, validation ${s.validation}, test ${s.test} paintings; ` +
+          `${report.artistsBySplit.train} training / ${report.artistsBySplit.test} unseen test artists`);
+        const c = report.changes;
+        console.log(`  changes: ${c.added} added, ${c.updated} updated, ${c.removed} removed, ${c.unchanged} unchanged`);
+        if (report.skipped.length) {
+          console.log(`  skipped ${report.skipped.length} files:`);
+          for (const k of report.skipped.slice(0, 50)) console.log(`    ${k.relPath}: ${k.reason}`);
+          if (report.skipped.length > 50) console.log(`    … and ${report.skipped.length - 50} more (--json lists all)`);
+        }
+      });
+    });
+}

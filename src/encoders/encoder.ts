@@ -1,0 +1,131 @@
+/**
+ * Encoders turn image files into embeddings. Evaluation, indexing and the server all go through
+ * this interface, whatever the preset: a CNN on pixels, or a head on frozen backbone features.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { extractBackboneFeatures } from '../backbone/extract.js';
+import { loadImageTensorData } from '../images/preprocess.js';
+import { toEmbeddingSpace, normaliseRows } from './embedding-space.js';
+import { applyFeatureTransform, type FeatureTransform } from './feature-transform.js';
+
+export type EmbedProgress = (done: number, total: number) => void;
+
+export interface Encoder {
+  /** A label for reports, e.g. "v3 (pretrained)" or "baseline: backbone features". */
+  readonly name: string;
+  readonly dim: number;
+  embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array>;
+  dispose(): void;
+}
+
+const BATCH = 32;
+
+function predictRows(model: tf.LayersModel, input: Float32Array, rows: number, inDim: number, scale: number): Float32Array {
+  const outDim = model.outputs[0].shape[1] as number;
+  const out = new Float32Array(rows * outDim);
+  for (let start = 0; start < rows; start += 256) {
+    const n = Math.min(256, rows - start);
+    const emb = tf.tidy(() => {
+      const x = tf.tensor2d(input.subarray(start * inDim, (start + n) * inDim), [n, inDim]);
+      return toEmbeddingSpace(model.predict(x) as tf.Tensor2D, scale);
+    });
+    out.set(emb.dataSync() as Float32Array, start * outDim);
+    emb.dispose();
+  }
+  return out;
+}
+
+/** A CNN over centre-cropped pixels. */
+export class CnnEncoder implements Encoder {
+  readonly dim: number;
+
+  constructor(
+    readonly name: string,
+    private readonly model: tf.LayersModel,
+    private readonly inputSize: number,
+    private readonly scale: number,
+  ) {
+    this.dim = model.outputs[0].shape[1] as number;
+  }
+
+  async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
+    const s = this.inputSize;
+    const out = new Float32Array(paths.length * this.dim);
+    for (let start = 0; start < paths.length; start += BATCH) {
+      const chunk = paths.slice(start, start + BATCH);
+      const pixels = await Promise.all(chunk.map((p) => loadImageTensorData(p, s)));
+      const batch = new Float32Array(chunk.length * s * s * 3);
+      pixels.forEach((px, i) => batch.set(px, i * s * s * 3));
+      const emb = tf.tidy(() => toEmbeddingSpace(this.model.predict(tf.tensor4d(batch, [chunk.length, s, s, 3])) as tf.Tensor2D, this.scale));
+      out.set((await emb.data()) as Float32Array, start * this.dim);
+      emb.dispose();
+      onProgress?.(Math.min(start + BATCH, paths.length), paths.length);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export interface BackboneOptions {
+  cacheFile?: string;
+  workers?: number;
+}
+
+/** A trained head over frozen backbone features. */
+export class HeadEncoder implements Encoder {
+  readonly dim: number;
+
+  constructor(
+    readonly name: string,
+    private readonly head: tf.LayersModel,
+    private readonly transform: FeatureTransform,
+    private readonly scale: number,
+    private readonly backbone: BackboneOptions = {},
+  ) {
+    this.dim = head.outputs[0].shape[1] as number;
+  }
+
+  async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
+    const f = await extractBackboneFeatures(paths, {
+      ...this.backbone,
+      views: ['center'],
+      onProgress: onProgress ? (done, total) => onProgress(done, total) : undefined,
+    });
+    const input = applyFeatureTransform(f.views[0], f.dim, this.transform);
+    const inDim = input.length / Math.max(paths.length, 1);
+    return predictRows(this.head, input, paths.length, inDim, this.scale);
+  }
+
+  dispose(): void {
+    this.head.dispose();
+  }
+}
+
+/** Frozen backbone features with no trained head: the baseline a head has to beat. */
+export class BackboneFeatureEncoder implements Encoder {
+  dim = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly use: string[] | null,
+    private readonly scale: number,
+    private readonly backbone: BackboneOptions = {},
+  ) {}
+
+  async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
+    const f = await extractBackboneFeatures(paths, {
+      ...this.backbone,
+      views: ['center'],
+      onProgress: onProgress ? (done, total) => onProgress(done, total) : undefined,
+    });
+    const use = this.use ?? f.blocks.map((b) => b.name);
+    const input = applyFeatureTransform(f.views[0], f.dim, { blocks: f.blocks, use, mean: null });
+    this.dim = input.length / Math.max(paths.length, 1);
+    return normaliseRows(input, this.dim, this.scale);
+  }
+
+  dispose(): void {}
+}

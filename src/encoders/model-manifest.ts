@@ -1,0 +1,40 @@
+/**
+ * A saved model version is a folder: model.json + weights.bin (the network), manifest.json (what
+ * it is and how it was trained), metrics.json (per-epoch history). Later steps load it by version.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PainterError } from '../errors.js';
+import { writeJsonAtomic } from '../util/files.js';
+import type { FeatureTransform } from './feature-transform.js';
+import type { PresetName } from './presets.js';
+
+export const MANIFEST_JSON = 'manifest.json';
+
+export interface ModelManifest {
+  version: number;
+  preset: PresetName;
+  kind: 'cnn' | 'head';
+  inputSize: number;
+  embeddingDim: number;
+  embeddingScale: number;
+  /** For head models: the frozen backbone and how its features feed the head. */
+  backbone?: { id: string; featureTransform: FeatureTransform };
+  /** The full training configuration (see training/config.ts). */
+  training: Record<string, unknown>;
+  datasetId: number | null;
+  backend: string;
+  createdAt: string;
+}
+
+export async function writeManifest(dir: string, manifest: ModelManifest): Promise<void> {
+  await writeJsonAtomic(join(dir, MANIFEST_JSON), manifest);
+}
+
+export async function readManifest(dir: string): Promise<ModelManifest> {
+  try {
+    return JSON.parse(await readFile(join(dir, MANIFEST_JSON), 'utf8')) as ModelManifest;
+  } catch (e) {
+    throw new PainterError('MODEL_CORRUPT', `Cannot read ${join(dir, MANIFEST_JSON)}: ${(e as Error).message}`, undefined, { cause: e });
+  }
+}

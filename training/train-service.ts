@@ -1,0 +1,205 @@
+/**
+ * `painter train`: everything around the training loop — choosing the dataset and split, building
+ * the preset's inputs and network, recording the model version and its epochs in the database,
+ * and writing the versioned model folder at the end. Resuming picks up an interrupted version.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { extractBackboneFeatures } from '../src/backbone/extract.js';
+import type { Config } from '../src/config.js';
+import type { Database } from '../src/db/client.js';
+import { DatasetRepository } from '../src/db/repositories/dataset-repository.js';
+import { ModelRepository } from '../src/db/repositories/model-repository.js';
+import { buildCnn, buildHead } from '../src/encoders/architectures.js';
+import { applyFeatureTransform, fitFeatureTransform, transformedDim, type FeatureTransform } from '../src/encoders/feature-transform.js';
+import { saveLayersModel, WEIGHTS_BIN } from '../src/encoders/model-files.js';
+import { writeManifest, type ModelManifest } from '../src/encoders/model-manifest.js';
+import type { PresetDefinition } from '../src/encoders/presets.js';
+import { PainterError } from '../src/errors.js';
+import { sha256File, writeJsonAtomic } from '../src/util/files.js';
+import type { EpochMetrics } from './checkpoint.js';
+import { resolveTrainingConfig, TrainingConfigSchema, type TrainingConfig, type TrainingOverrides } from './config.js';
+import { FeatureSource } from './inputs/feature-source.js';
+import { decodeImages, ImageSource } from './inputs/image-source.js';
+import type { InputSource } from './input-source.js';
+import { trainEncoder, type StepProgress } from './trainer.js';
+import { backboneCacheFile, DEFAULT_FEATURE_BLOCKS } from '../src/encoders/backbone-defaults.js';
+
+export interface TrainRequest {
+  overrides?: TrainingOverrides;
+  datasetId?: number;
+  /** true: the newest interrupted version; a number: that version. */
+  resume?: boolean | number;
+  backend: string;
+  onPhase?(phase: string, done: number, total: number): void;
+  onStep?(p: StepProgress): void;
+  onEpoch?(m: EpochMetrics): void;
+}
+
+export interface TrainResult {
+  version: number;
+  dir: string;
+  config: TrainingConfig;
+  history: EpochMetrics[];
+  bestEpoch: number;
+  resumedFrom: number;
+  seconds: number;
+}
+
+interface Prepared {
+  inputs: InputSource;
+  model: tf.LayersModel;
+  featureTransform?: FeatureTransform;
+  backboneId?: string;
+}
+
+interface SplitPaintings {
+  paths: string[];
+  artists: string[];
+  styles: (string | null)[];
+  trainCount: number;
+}
+
+async function prepareHead(cfg: Config, preset: PresetDefinition, config: TrainingConfig, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
+  const features = await extractBackboneFeatures(data.paths, {
+    cacheFile: backboneCacheFile(cfg.cacheDir),
+    workers: cfg.workers,
+    views: config.augment ? ['center', 'hflip'] : ['center'],
+    onProgress: (done, total) => req.onPhase?.('features', done, total),
+  });
+  const trainRows = features.views[0].subarray(0, data.trainCount * features.dim);
+  const featureTransform = fitFeatureTransform(trainRows, features.dim, features.blocks, DEFAULT_FEATURE_BLOCKS, true);
+  const views = features.views.map((v) => applyFeatureTransform(v, features.dim, featureTransform));
+  const inputDim = transformedDim(featureTransform);
+  const model = buildHead({ inputDim, hidden: preset.hidden ?? [], embeddingDim: preset.embeddingDim, seed: config.seed });
+  return { inputs: new FeatureSource(views, inputDim), model, featureTransform, backboneId: features.backboneId };
+}
+
+async function prepareCnn(preset: PresetDefinition, config: TrainingConfig, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
+  const images = await decodeImages(data.paths, config.imageSize, (done, total) => req.onPhase?.('decode', done, total));
+  const model = buildCnn({ inputSize: config.imageSize, blocks: preset.blocks!, embeddingDim: preset.embeddingDim, seed: config.seed });
+  return { inputs: new ImageSource(images, config.imageSize), model };
+}
+
+export async function trainModel(cfg: Config, db: Database, req: TrainRequest): Promise<TrainResult> {
+  const started = performance.now();
+  const models = new ModelRepository(db.prisma);
+  const datasets = new DatasetRepository(db.prisma);
+
+  let version: number;
+  let dir: string;
+  let config: TrainingConfig;
+  let preset: PresetDefinition;
+  let datasetId: number;
+  let resume = false;
+
+  if (req.resume !== undefined && req.resume !== false) {
+    const existing = typeof req.resume === 'number' ? await models.get(req.resume) : await models.latestTraining();
+    if (!existing || existing.status !== 'training') {
+      throw new PainterError(
+        'CHECKPOINT_NOT_FOUND',
+        typeof req.resume === 'number' ? `Model v${req.resume} has no interrupted training to resume` : 'No interrupted training run to resume',
+      );
+    }
+    const stored = TrainingConfigSchema.parse(existing.config);
+    // Only the epoch count may be extended on resume; anything else would change the run.
+    ({ config, preset } = resolveTrainingConfig({ ...stored, epochs: req.overrides?.epochs ?? stored.epochs }));
+    version = existing.version;
+    dir = existing.dir;
+    datasetId = existing.datasetId ?? -1;
+    resume = true;
+  } else {
+    ({ config, preset } = resolveTrainingConfig(req.overrides));
+    const dataset = req.datasetId !== undefined ? await datasets.findById(req.datasetId) : await datasets.latest();
+    if (!dataset) {
+      throw new PainterError('DATASET_NOT_FOUND', req.datasetId !== undefined ? `No dataset with id ${req.datasetId}` : 'No dataset imported yet: run `painter import DIR` first');
+    }
+    datasetId = dataset.id;
+    const created = await models.create({
+      preset: config.preset,
+      datasetId,
+      config,
+      dir: (v: number) => join(cfg.modelsDir, `v${v}`),
+      embeddingDim: preset.embeddingDim,
+    });
+    version = created.version;
+    dir = created.dir;
+  }
+
+  const dataset = await datasets.findById(datasetId);
+  if (!dataset) throw new PainterError('DATASET_NOT_FOUND', `The dataset of model v${version} no longer exists`);
+  const train = await datasets.listPaintings(dataset.id, 'train');
+  const validation = await datasets.listPaintings(dataset.id, 'validation');
+  if (train.length < 2) throw new PainterError('SPLIT_EMPTY', `Dataset ${dataset.rootPath} has ${train.length} training paintings`);
+  const all = [...train, ...validation];
+  const data: SplitPaintings = {
+    paths: all.map((p) => join(dataset.rootPath, p.relPath)),
+    artists: all.map((p) => p.artistSlug),
+    styles: all.map((p) => p.style ?? null),
+    trainCount: train.length,
+  };
+
+  try {
+    const prepared = preset.kind === 'head' ? await prepareHead(cfg, preset, config, data, req) : await prepareCnn(preset, config, data, req);
+    const manifest: ModelManifest = {
+      version,
+      preset: config.preset,
+      kind: preset.kind,
+      inputSize: config.imageSize,
+      embeddingDim: preset.embeddingDim,
+      embeddingScale: config.embeddingScale,
+      backbone: prepared.featureTransform ? { id: prepared.backboneId!, featureTransform: prepared.featureTransform } : undefined,
+      training: config,
+      datasetId: dataset.id,
+      backend: req.backend,
+      createdAt: new Date().toISOString(),
+    };
+    await writeManifest(dir, manifest);
+
+    const artistIndex = new Map<string, number>();
+    const trainIdx = train.map((_, i) => i);
+    const artistIds = trainIdx.map((i) => {
+      const a = data.artists[i];
+      if (!artistIndex.has(a)) artistIndex.set(a, artistIndex.size);
+      return artistIndex.get(a)!;
+    });
+    const valIdx = validation.map((_, i) => train.length + i);
+
+    const result = await trainEncoder({
+      model: prepared.model,
+      config,
+      inputs: prepared.inputs,
+      train: { indices: trainIdx, artistIds },
+      validation: { indices: valIdx, items: valIdx.map((i) => ({ artist: data.artists[i], style: data.styles[i] })) },
+      checkpointDir: join(dir, 'checkpoint'),
+      resume,
+      onStep: req.onStep,
+      onEpoch: async (m) => {
+        await models.recordEpoch(version, m);
+        req.onEpoch?.(m);
+      },
+    });
+
+    await saveLayersModel(prepared.model, dir);
+    const metrics = { history: result.history, bestEpoch: result.bestEpoch, bestValAuc: result.bestAuc, stoppedEarly: result.stoppedEarly };
+    await writeJsonAtomic(join(dir, 'metrics.json'), metrics);
+    await models.markComplete(version, { metrics, checksum: await sha256File(join(dir, WEIGHTS_BIN)) });
+    await rm(join(dir, 'checkpoint'), { recursive: true, force: true });
+    prepared.model.dispose();
+    prepared.inputs.dispose();
+    return {
+      version,
+      dir,
+      config,
+      history: result.history,
+      bestEpoch: result.bestEpoch,
+      resumedFrom: result.resumedFrom,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (e) {
+    // Leave the version resumable: only a failure that a retry cannot fix marks it failed.
+    if (e instanceof PainterError && e.status < 500) await models.markFailed(version, e.message);
+    throw e;
+  }
+}
