@@ -18,8 +18,10 @@ export const ErrorCodes = {
   IMAGE_UNREADABLE: { status: 422, message: 'The file is not a readable image' },
   IMAGE_TOO_LARGE: { status: 413, message: 'The image has too many pixels' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The metadata database is unavailable' },
+  MIGRATION_FAILED: { status: 500, message: 'The database schema could not be migrated' },
   BACKEND_UNAVAILABLE: { status: 500, message: 'No tensor backend could be initialised' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  MIGRATION_MODIFIED: { status: 500, message: 'An applied database migration was edited afterwards' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

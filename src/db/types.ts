@@ -1,0 +1,251 @@
+/**
+ * What the repositories take and return. Callers depend on these, never on the generated Prisma
+ * types, so the persistence layer can change without touching them.
+ */
+import { PainterError } from '../errors.js';
+
+export const DATASET_LAYOUTS = ['kaggle-train-info', 'kaggle-all-data-info', 'labels-csv', 'folder-per-artist'] as const;
+export type DatasetLayout = (typeof DATASET_LAYOUTS)[number];
+
+/** Artists are split train/test so evaluation measures artists the encoder never saw. */
+export const ARTIST_SPLITS = ['train', 'test'] as const;
+export type ArtistSplit = (typeof ARTIST_SPLITS)[number];
+
+export const PAINTING_SPLITS = ['train', 'validation', 'test'] as const;
+export type PaintingSplit = (typeof PAINTING_SPLITS)[number];
+
+export const MODEL_STATUSES = ['training', 'complete', 'failed'] as const;
+export type ModelStatus = (typeof MODEL_STATUSES)[number];
+
+/** A JSON document as read back; callers validate its shape (e.g. with zod). */
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * The enumerated columns are plain text so new values need no ALTER TYPE; this is where they are
+ * checked instead.
+ */
+export function assertOneOf<T extends string>(field: string, allowed: readonly T[], value: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new PainterError('INVALID_ARGUMENT', `Invalid ${field} '${value}' (expected ${allowed.join(', ')})`, {
+      field,
+      value,
+      allowed: [...allowed],
+    });
+  }
+  return value as T;
+}
+
+// ---- datasets ---------------------------------------------------------------------------------
+
+export interface Dataset {
+  id: number;
+  name: string;
+  /** Absolute path of the dataset root. */
+  rootPath: string;
+  layout: DatasetLayout;
+  seed: number;
+  stats: JsonObject;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DatasetInput {
+  name: string;
+  rootPath: string;
+  layout: DatasetLayout;
+  seed: number;
+  /** Counts, skipped count, …: any JSON object. */
+  stats: object;
+}
+
+export interface Artist {
+  id: number;
+  datasetId: number;
+  slug: string;
+  name: string;
+  split: ArtistSplit;
+  paintingCount: number;
+}
+
+export interface ArtistInput {
+  slug: string;
+  name: string;
+  split: ArtistSplit;
+  paintingCount: number;
+}
+
+export interface Painting {
+  id: number;
+  datasetId: number;
+  artistId: number;
+  /** Relative to the dataset root. */
+  relPath: string;
+  sha256: string;
+  title: string | null;
+  /** Free text: datasets write years such as "c.1890". */
+  year: string | null;
+  style: string | null;
+  width: number;
+  height: number;
+  split: PaintingSplit;
+  createdAt: Date;
+}
+
+export interface PaintingWithArtist extends Painting {
+  artistSlug: string;
+  artistName: string;
+}
+
+export interface PaintingInput {
+  /** Must name one of the artists given alongside. */
+  artistSlug: string;
+  relPath: string;
+  sha256: string;
+  title?: string | null;
+  year?: string | null;
+  style?: string | null;
+  width: number;
+  height: number;
+  split: PaintingSplit;
+}
+
+export interface SkippedFile {
+  id: number;
+  datasetId: number;
+  relPath: string;
+  reason: string;
+  createdAt: Date;
+}
+
+export interface SkippedFileInput {
+  relPath: string;
+  reason: string;
+}
+
+/** The full contents of a dataset as the importer sees them now. */
+export interface DatasetContents {
+  artists: ArtistInput[];
+  paintings: PaintingInput[];
+  skipped: SkippedFileInput[];
+}
+
+export interface ChangeCounts {
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+}
+
+/** Painting changes at the top level; artists and skipped files alongside. */
+export interface ReplaceSummary extends ChangeCounts {
+  artists: ChangeCounts;
+  skipped: ChangeCounts;
+}
+
+// ---- model versions ---------------------------------------------------------------------------
+
+export interface ModelVersion {
+  id: number;
+  version: number;
+  preset: string;
+  status: ModelStatus;
+  datasetId: number | null;
+  config: JsonObject;
+  metrics: JsonObject | null;
+  /** Folder holding the model files. */
+  dir: string;
+  embeddingDim: number;
+  /** sha256 of the weights. */
+  checksum: string | null;
+  failureReason: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface NewModelVersion {
+  /** Allocated as the next free number when omitted. */
+  version?: number;
+  preset: string;
+  datasetId?: number | null;
+  config: object;
+  /** The folder, or how to name it from the allocated version. */
+  dir: string | ((version: number) => string);
+  embeddingDim: number;
+}
+
+export interface ModelVersionUpdate {
+  preset?: string;
+  datasetId?: number | null;
+  config?: object;
+  metrics?: object | null;
+  dir?: string;
+  embeddingDim?: number;
+  checksum?: string | null;
+}
+
+export interface TrainingEpoch {
+  id: number;
+  modelVersionId: number;
+  epoch: number;
+  trainLoss: number;
+  valTripletAccuracy: number | null;
+  valAuc: number | null;
+  learningRate: number;
+  seconds: number;
+  imagesPerSecond: number | null;
+}
+
+export interface TrainingEpochInput {
+  epoch: number;
+  trainLoss: number;
+  valTripletAccuracy?: number | null;
+  valAuc?: number | null;
+  learningRate: number;
+  seconds: number;
+  imagesPerSecond?: number | null;
+}
+
+// ---- evaluations ------------------------------------------------------------------------------
+
+/** The headline numbers of an evaluation result; the whole object is stored as JSON as well. */
+export interface EvaluationMetrics {
+  auc: number;
+  aucSameStyle: number | null;
+  tripletAccuracy: number;
+  eerThreshold: number;
+  bestThreshold: number;
+  bestAccuracy: number;
+  /** Number of pairs scored, or the counts per kind (summed over same and different). */
+  pairs: number | { same: number; different: number };
+}
+
+export interface EvaluationInput {
+  /** Version number of the evaluated model; null for baselines. */
+  modelVersion?: number | null;
+  /** e.g. 'v3' or 'baseline:untrained:small'. */
+  subject: string;
+  datasetId?: number | null;
+  split?: PaintingSplit | null;
+  /** Set when a folder was evaluated without importing it. */
+  datasetPath?: string | null;
+  result: EvaluationMetrics;
+}
+
+export interface Evaluation {
+  id: number;
+  modelVersion: number | null;
+  subject: string;
+  datasetId: number | null;
+  split: PaintingSplit | null;
+  datasetPath: string | null;
+  auc: number;
+  aucSameStyle: number | null;
+  tripletAccuracy: number;
+  eerThreshold: number;
+  bestThreshold: number;
+  bestAccuracy: number;
+  pairs: number;
+  /** The full result, including ROC points. */
+  result: JsonObject;
+  createdAt: Date;
+}
