@@ -1,0 +1,44 @@
+/**
+ * Looks at one file: is it an image that decodes to the end, what size, what content hash.
+ * Truncated JPEGs pass a header read, so the whole file is decoded (at a small scale, which
+ * libjpeg still reads to the end of the stream).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+
+/** Decompression-bomb guard: 100 megapixels is far above any painting photograph's needs. */
+export const MAX_INPUT_PIXELS = 100_000_000;
+
+export type ProbeResult =
+  | { ok: true; sha256: string; width: number; height: number }
+  | { ok: false; reason: string };
+
+export async function probeImage(path: string): Promise<ProbeResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (e as Error).message})` };
+  }
+  if (bytes.length === 0) return { ok: false, reason: 'empty file (0 bytes)' };
+  try {
+    const img = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' });
+    const meta = await img.metadata();
+    if (!meta.width || !meta.height) return { ok: false, reason: 'not an image' };
+    await img.resize(16, 16, { fit: 'fill' }).raw().toBuffer();
+    const rotated = (meta.orientation ?? 1) >= 5;
+    return {
+      ok: true,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      width: rotated ? meta.height : meta.width,
+      height: rotated ? meta.width : meta.height,
+    };
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/pixel limit/i.test(msg)) return { ok: false, reason: `image too large (over ${MAX_INPUT_PIXELS / 1e6} megapixels)` };
+    if (/unsupported image format/i.test(msg)) return { ok: false, reason: 'not an image' };
+    return { ok: false, reason: `unreadable image: ${msg.split('\n')[0]}` };
+  }
+}
