@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractBackboneFeatures } from '../src/backbone/extract.js';
 import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { DatasetRepository } from '../src/db/repositories/dataset-repository.js';
@@ -25,6 +24,9 @@ import { decodeImages, ImageSource } from './inputs/image-source.js';
 import type { InputSource } from './input-source.js';
 import { trainEncoder, type StepProgress } from './trainer.js';
 import { backboneCacheFile, DEFAULT_FEATURE_BLOCKS } from '../src/encoders/backbone-defaults.js';
+
+/** The backbone (tfjs model files, worker pool) is loaded only when a preset needs it. */
+const loadBackbone = () => import('../src/backbone/extract.js');
 
 export interface TrainRequest {
   overrides?: TrainingOverrides;
@@ -62,7 +64,7 @@ interface SplitPaintings {
 }
 
 async function prepareHead(cfg: Config, preset: PresetDefinition, config: TrainingConfig, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
-  const features = await extractBackboneFeatures(data.paths, {
+  const features = await (await loadBackbone()).extractBackboneFeatures(data.paths, {
     cacheFile: backboneCacheFile(cfg.cacheDir),
     workers: cfg.workers,
     views: config.augment ? ['center', 'hflip'] : ['center'],

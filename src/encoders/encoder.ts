@@ -3,10 +3,12 @@
  * this interface, whatever the preset: a CNN on pixels, or a head on frozen backbone features.
  */
 import * as tf from '@tensorflow/tfjs';
-import { extractBackboneFeatures } from '../backbone/extract.js';
 import { loadImageTensorData } from '../images/preprocess.js';
 import { toEmbeddingSpace, normaliseRows } from './embedding-space.js';
 import { applyFeatureTransform, type FeatureTransform } from './feature-transform.js';
+
+/** The backbone (tfjs model files, worker pool) is loaded only when a preset needs it. */
+const loadBackbone = () => import('../backbone/extract.js');
 
 export type EmbedProgress = (done: number, total: number) => void;
 
@@ -89,7 +91,7 @@ export class HeadEncoder implements Encoder {
   }
 
   async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
-    const f = await extractBackboneFeatures(paths, {
+    const f = await (await loadBackbone()).extractBackboneFeatures(paths, {
       ...this.backbone,
       views: ['center'],
       onProgress: onProgress ? (done, total) => onProgress(done, total) : undefined,
@@ -116,7 +118,7 @@ export class BackboneFeatureEncoder implements Encoder {
   ) {}
 
   async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
-    const f = await extractBackboneFeatures(paths, {
+    const f = await (await loadBackbone()).extractBackboneFeatures(paths, {
       ...this.backbone,
       views: ['center'],
       onProgress: onProgress ? (done, total) => onProgress(done, total) : undefined,

@@ -8,8 +8,10 @@ import { BackboneFeatureEncoder, CnnEncoder, HeadEncoder, type BackboneOptions, 
 import { loadLayersModel } from './model-files.js';
 import { readManifest } from './model-manifest.js';
 import { getPreset } from './presets.js';
-import { extractBackboneFeatures } from '../backbone/extract.js';
 import { fitFeatureTransform, transformedDim } from './feature-transform.js';
+
+/** The backbone (tfjs model files, worker pool) is loaded only when a preset needs it. */
+const loadBackbone = () => import('../backbone/extract.js');
 
 export interface EncoderEnvironment {
   cacheDir: string;
@@ -47,7 +49,7 @@ export async function baselineEncoder(baseline: BaselineName, presetName: string
     return new CnnEncoder(`baseline: untrained ${preset.name}`, model, preset.inputSize, preset.embeddingScale);
   }
   // An untrained head needs the feature width: probe it on no images costs nothing but the model load.
-  const probe = await extractBackboneFeatures([], backboneOptions(env));
+  const probe = await (await loadBackbone()).extractBackboneFeatures([], backboneOptions(env));
   const transform = { ...fitFeatureTransform(new Float32Array(0), probe.dim, probe.blocks, DEFAULT_FEATURE_BLOCKS, false) };
   const head = buildHead({ inputDim: transformedDim(transform), hidden: preset.hidden ?? [], embeddingDim: preset.embeddingDim, seed });
   return new HeadEncoder(`baseline: untrained ${preset.name} head`, head, transform, preset.embeddingScale, backboneOptions(env));
