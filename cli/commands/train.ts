@@ -44,7 +44,8 @@ export function registerTrain(program: Command): void {
     .option('--image-size <px>', 'input size of CNN presets (centre crop)', int('--image-size'))
     .option('--steps-per-epoch <n>', 'optimisation steps per epoch (0 = one pass over the training paintings)', int('--steps-per-epoch'))
     .option('--seed <n>', 'seed of initialisation, sampling and augmentation', int('--seed'))
-    .option('--no-augment', 'turn the reference augmentation off')
+    .option('--augment', "augment (the preset's default: on for the CNN presets)")
+    .option('--no-augment', 'turn augmentation off')
     .option('--patience <n>', 'stop after n epochs without validation improvement', int('--patience'))
     .option('--dataset <id>', 'dataset id (default: the newest import)', int('--dataset'))
     .option('--resume [version]', 'continue an interrupted run from its last checkpoint')
@@ -65,7 +66,7 @@ export function registerTrain(program: Command): void {
         imageSize: o.imageSize,
         stepsPerEpoch: o.stepsPerEpoch,
         seed: o.seed,
-        augment: o.augment === false ? false : undefined,
+        augment: o.augment,
         patience: o.patience,
       };
       for (const k of Object.keys(overrides) as (keyof TrainingOverrides)[]) if (overrides[k] === undefined) delete overrides[k];
