@@ -11,6 +11,10 @@ const EnvSchema = z.object({
   PAINTER_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   PAINTER_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Comma-separated keys that may call mutations (jobs, adding or removing paintings). */
+  PAINTER_API_KEYS: z.string().optional(),
+  PAINTER_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
+  PAINTER_GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true'),
 });
 
 export interface Config {
@@ -28,6 +32,12 @@ export interface Config {
   /** Worker threads for decoding and feature extraction (default: one per core). */
   workers?: number;
   port: number;
+  /** Keys accepted for mutations; empty means mutations are refused. */
+  apiKeys: string[];
+  /** Largest accepted upload (and request body), in bytes. */
+  maxUploadBytes: number;
+  /** Whether GraphQL introspection and the sandbox landing page are on. */
+  graphqlIntrospection: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -42,6 +52,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     backend: parsed.PAINTER_BACKEND,
     workers: parsed.PAINTER_WORKERS,
     port: parsed.PORT,
+    apiKeys: (parsed.PAINTER_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0),
+    maxUploadBytes: Math.round(parsed.PAINTER_MAX_UPLOAD_MB * 1024 * 1024),
+    graphqlIntrospection: parsed.PAINTER_GRAPHQL_INTROSPECTION === 'true',
     ...overrides,
   };
 }

@@ -1,0 +1,175 @@
+/**
+ * Everything the HTTP and GraphQL layers may call. Routes and resolvers stay thin: they validate
+ * input, call one of these, and serialise the answer. The real implementations live in
+ * `src/services/`; tests can hand in fakes.
+ */
+import type { Artist, PaintingSplit } from '../src/db/types.js';
+import type {
+  NearestArtistsResult,
+  PaintingSummary,
+  QueryImage,
+  SearchFilters,
+  SimilarPaintingsResult,
+  VerifyResult,
+} from '../src/search/types.js';
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  /** 1–200, default 50. */
+  limit?: number;
+  after?: string | null;
+}
+
+export interface ArtistSummary extends Pick<Artist, 'id' | 'name' | 'slug' | 'split' | 'paintingCount'> {}
+
+export interface ModelSummary {
+  version: number;
+  preset: string;
+  status: 'training' | 'complete' | 'failed';
+  embeddingDim: number;
+  createdAt: string;
+  completedAt: string | null;
+  metrics: Record<string, unknown> | null;
+  epochs: { epoch: number; trainLoss: number; valTripletAccuracy: number | null; valAuc: number | null; learningRate: number; seconds: number }[];
+}
+
+export interface RocPoint {
+  threshold: number;
+  tpr: number;
+  fpr: number;
+}
+
+export interface RocEvaluation {
+  id: number;
+  modelVersion: number | null;
+  subject: string;
+  split: string | null;
+  auc: number;
+  aucSameStyle: number | null;
+  tripletAccuracy: number;
+  eerThreshold: number;
+  bestThreshold: number;
+  bestAccuracy: number;
+  pairs: number;
+  roc: RocPoint[];
+  /** Distance histograms of same-artist and different-artist pairs, when stored. */
+  histograms: { binWidth: number; same: number[]; different: number[] } | null;
+  createdAt: string;
+}
+
+export interface IndexStatus {
+  /** The index answering queries now, or null when none is loaded. */
+  serving: {
+    id: number;
+    modelVersion: number;
+    elementCount: number;
+    params: { M: number; efConstruction: number; ef: number };
+    buildSeconds: number | null;
+    createdAt: string;
+  } | null;
+  /** A rebuild in progress, if any. */
+  building: { id: number; jobId: string | null } | null;
+}
+
+export type JobKind = 'index' | 'train' | 'evaluate';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  /** What it is doing now, e.g. 'embedding', 'building', 'swapping', 'training epoch 3/12'. */
+  phase: string;
+  progress: { done: number; total: number };
+  params: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface StartIndexJob {
+  modelVersion?: number;
+}
+
+export interface StartTrainJob {
+  preset?: string;
+  epochs?: number;
+  loss?: 'triplet' | 'contrastive';
+  mining?: 'random' | 'batch-hard' | 'batch-all';
+  /** Rebuild the index with the new model when training succeeds (default true). */
+  rebuildIndex?: boolean;
+}
+
+export interface StartEvaluateJob {
+  modelVersion?: number;
+}
+
+export interface AddPaintingInput {
+  bytes: Buffer;
+  filename?: string;
+  artist: string;
+  title?: string | null;
+  year?: string | null;
+  style?: string | null;
+}
+
+export interface StoredUpload {
+  id: string;
+  width: number;
+  height: number;
+  /** Uploads are kept for this long, then deleted. */
+  expiresAt: string;
+}
+
+export interface ServerServices {
+  query: {
+    nearestArtists(image: QueryImage, options: { k?: number; neighbours?: number; filters?: SearchFilters }): Promise<NearestArtistsResult>;
+    similarPaintings(image: QueryImage, options: { k?: number; filters?: SearchFilters }): Promise<SimilarPaintingsResult>;
+    verify(a: QueryImage, b: QueryImage): Promise<VerifyResult>;
+  };
+  uploads: {
+    /** Validates the image (decodable, pixel limit) and keeps it for later queries by id. */
+    store(bytes: Buffer, filename?: string): Promise<StoredUpload>;
+  };
+  catalog: {
+    artists(page: PageRequest & { split?: 'train' | 'test'; search?: string }): Promise<Page<ArtistSummary>>;
+    artist(id: number): Promise<ArtistSummary>;
+    paintings(page: PageRequest & { artistId?: number; split?: PaintingSplit; style?: string }): Promise<Page<PaintingSummary>>;
+    painting(id: number): Promise<PaintingSummary>;
+    /** The original file, for `GET /api/paintings/:id/image`. */
+    imageFile(id: number): Promise<{ path: string; contentType: string }>;
+    /** A JPEG thumbnail (longest side `size` px), cached on disk. */
+    thumbnail(id: number, size?: number): Promise<{ path: string; contentType: string }>;
+    /** Adds a painting to the corpus and to the live index. */
+    addPainting(input: AddPaintingInput): Promise<PaintingSummary>;
+    /** Removes a painting from the live index and the corpus. */
+    removePainting(id: number): Promise<{ id: number; removed: true }>;
+  };
+  models: {
+    list(): Promise<ModelSummary[]>;
+    get(version: number): Promise<ModelSummary>;
+    /** The latest stored evaluation of the model (default: the serving model) on the test split. */
+    rocEvaluation(version?: number): Promise<RocEvaluation>;
+  };
+  index: {
+    status(): Promise<IndexStatus>;
+  };
+  jobs: {
+    startIndex(input: StartIndexJob): Promise<Job>;
+    startTraining(input: StartTrainJob): Promise<Job>;
+    startEvaluation(input: StartEvaluateJob): Promise<Job>;
+    get(id: string): Promise<Job>;
+    list(): Promise<Job[]>;
+  };
+  health: {
+    /** Database reachable and an index loaded; `reasons` names what is missing. */
+    ready(): Promise<{ ready: boolean; database: boolean; index: boolean; reasons: string[] }>;
+  };
+}
