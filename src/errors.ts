@@ -26,6 +26,7 @@ export const ErrorCodes = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
   PAINTING_NOT_FOUND: { status: 404, message: 'Painting not found' },
+  PAINTING_DUPLICATE: { status: 409, message: 'This image is already in the corpus' },
   ARTIST_NOT_FOUND: { status: 404, message: 'Artist not found' },
   UPLOAD_NOT_FOUND: { status: 404, message: 'Upload not found or expired' },
   EVALUATION_NOT_FOUND: { status: 404, message: 'No stored evaluation for this model' },
