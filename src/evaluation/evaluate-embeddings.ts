@@ -11,6 +11,7 @@ import {
   rocCurve,
   type RocPoint,
 } from '../metrics/roc.js';
+import { fitDistanceCalibration, type DistanceCalibration } from '../metrics/calibration.js';
 import { Rng } from '../util/random.js';
 import { differentArtistPairs, randomTriplets, sameArtistPairs, type LabelledItem, type Pair } from './pairs.js';
 
@@ -42,6 +43,8 @@ export interface EvaluationResult {
   roc: RocPoint[];
   /** Distance distributions, for plotting and for calibrating confidences. */
   distances: { same: DistanceSummary; different: DistanceSummary };
+  /** P(same artist | distance) fitted on these pairs: the server's confidence for a verification. */
+  calibration: DistanceCalibration;
 }
 
 export interface DistanceSummary {
@@ -116,5 +119,6 @@ export function evaluateEmbeddings(
     artists: new Set(items.map((i) => i.artist)).size,
     roc: rocCurve(dSame, dDiff, referenceThresholds()),
     distances: { same: summarise(dSame, maxDistance), different: summarise(dDiff, maxDistance) },
+    calibration: fitDistanceCalibration(dSame, dDiff),
   };
 }
