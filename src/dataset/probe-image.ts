@@ -22,6 +22,11 @@ export async function probeImage(path: string): Promise<ProbeResult> {
     const code = (e as NodeJS.ErrnoException).code;
     return { ok: false, reason: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (e as Error).message})` };
   }
+  return probeImageBytes(bytes);
+}
+
+/** The same checks on bytes already in memory (uploads). */
+export async function probeImageBytes(bytes: Buffer): Promise<ProbeResult & { format?: string }> {
   if (bytes.length === 0) return { ok: false, reason: 'empty file (0 bytes)' };
   try {
     const img = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' });
@@ -31,6 +36,7 @@ export async function probeImage(path: string): Promise<ProbeResult> {
     const rotated = (meta.orientation ?? 1) >= 5;
     return {
       ok: true,
+      format: meta.format,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       width: rotated ? meta.height : meta.width,
       height: rotated ? meta.width : meta.height,

@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { loadImageTensorData } from '../images/preprocess.js';
 import { toEmbeddingSpace, normaliseRows } from './embedding-space.js';
 import { applyFeatureTransform, type FeatureTransform } from './feature-transform.js';
+import type { ResidentBackbone } from '../backbone/resident-worker.js';
+import type { FeatureBlock } from '../backbone/style-features.js';
 
 /** The backbone (tfjs model files, worker pool) is loaded only when a preset needs it. */
 const loadBackbone = () => import('../backbone/extract.js');
@@ -74,6 +76,24 @@ export class CnnEncoder implements Encoder {
 export interface BackboneOptions {
   cacheFile?: string;
   workers?: number;
+  /** A backbone kept loaded (a server's queries); bulk work without one starts a worker pool per call. */
+  resident?: ResidentBackbone;
+}
+
+/** Backbone features of files, by the resident backbone when there is one. */
+async function backboneFeatures(paths: string[], options: BackboneOptions, onProgress?: EmbedProgress): Promise<{ rows: Float32Array; dim: number; blocks: FeatureBlock[] }> {
+  if (options.resident) {
+    const f = await options.resident.featurize(paths);
+    onProgress?.(paths.length, paths.length);
+    return f;
+  }
+  const { resident: _, ...bulk } = options;
+  const f = await (await loadBackbone()).extractBackboneFeatures(paths, {
+    ...bulk,
+    views: ['center'],
+    onProgress: onProgress ? (done, total) => onProgress(done, total) : undefined,
+  });
+  return { rows: f.views[0], dim: f.dim, blocks: f.blocks };
 }
 
 /** A trained head over frozen backbone features. */
@@ -91,12 +111,8 @@ export class HeadEncoder implements Encoder {
   }
 
   async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
-    const f = await (await loadBackbone()).extractBackboneFeatures(paths, {
-      ...this.backbone,
-      views: ['center'],
-      onProgress: onProgress ? (done, total) => onProgress(done, total) : undefined,
-    });
-    const input = applyFeatureTransform(f.views[0], f.dim, this.transform);
+    const f = await backboneFeatures(paths, this.backbone, onProgress);
+    const input = applyFeatureTransform(f.rows, f.dim, this.transform);
     const inDim = input.length / Math.max(paths.length, 1);
     return predictRows(this.head, input, paths.length, inDim, this.scale);
   }
@@ -118,13 +134,9 @@ export class BackboneFeatureEncoder implements Encoder {
   ) {}
 
   async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
-    const f = await (await loadBackbone()).extractBackboneFeatures(paths, {
-      ...this.backbone,
-      views: ['center'],
-      onProgress: onProgress ? (done, total) => onProgress(done, total) : undefined,
-    });
+    const f = await backboneFeatures(paths, this.backbone, onProgress);
     const use = this.use ?? f.blocks.map((b) => b.name);
-    const input = applyFeatureTransform(f.views[0], f.dim, { blocks: f.blocks, use, mean: null });
+    const input = applyFeatureTransform(f.rows, f.dim, { blocks: f.blocks, use, mean: null });
     this.dim = input.length / Math.max(paths.length, 1);
     return normaliseRows(input, this.dim, this.scale);
   }

@@ -16,10 +16,12 @@ const loadBackbone = () => import('../backbone/extract.js');
 export interface EncoderEnvironment {
   cacheDir: string;
   workers?: number;
+  /** Serve features from this loaded backbone instead of a pool per call (no cache). */
+  resident?: BackboneOptions['resident'];
 }
 
 function backboneOptions(env: EncoderEnvironment): BackboneOptions {
-  return { cacheFile: backboneCacheFile(env.cacheDir), workers: env.workers };
+  return env.resident ? { resident: env.resident } : { cacheFile: backboneCacheFile(env.cacheDir), workers: env.workers };
 }
 
 export async function loadEncoder(dir: string, env: EncoderEnvironment): Promise<Encoder> {

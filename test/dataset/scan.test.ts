@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanDataset } from '../../src/dataset/scan.js';
 import { resolveInside, slugify } from '../../src/dataset/paths.js';
-import { generatePaintingDataset, type FixtureLayout } from '../fixtures/generate-paintings.js';
+import { generatePaintingDataset, type FixtureLayout } from '../../src/demo/generate-paintings.js';
 
 const dirs: string[] = [];
 const tmp = () => {

@@ -14,7 +14,7 @@ import { EvaluationRepository } from '../../src/db/repositories/evaluation-repos
 import { evaluate } from '../../src/services/evaluation-service.js';
 import { importDataset } from '../../src/services/import-service.js';
 import { trainModel } from '../../training/train-service.js';
-import { generatePaintingDataset } from '../fixtures/generate-paintings.js';
+import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 
 let dir: string;
 let cfg: Config;

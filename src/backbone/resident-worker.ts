@@ -1,0 +1,79 @@
+/**
+ * One backbone kept loaded in a worker thread for a server's queries: loading MobileNetV2 takes
+ * seconds, so `extractBackboneFeatures` (a pool per call, for bulk work) would put that on every
+ * request. The thread also keeps inference off the event loop.
+ */
+import { Worker } from 'node:worker_threads';
+import { PainterError } from '../errors.js';
+import { DEFAULT_BACKBONE_SPEC, type BackboneSpec, type BackboneView } from './features.js';
+import type { FeatureBlock } from './style-features.js';
+import type { WorkerReply, WorkerRequest } from './worker.js';
+
+const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+
+export interface FeatureRows {
+  dim: number;
+  blocks: FeatureBlock[];
+  rows: Float32Array;
+}
+
+export class ResidentBackbone {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve(r: Extract<WorkerReply, { type: 'result' }>): void; reject(e: Error): void }>();
+  private failure: Error | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly dim: number,
+    readonly blocks: FeatureBlock[],
+  ) {
+    worker.on('message', (msg: WorkerReply) => {
+      if (msg.type === 'result') {
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        p?.resolve(msg);
+      } else if (msg.type === 'fatal') this.fail(new Error(`backbone worker failed: ${msg.message}`));
+    });
+    worker.on('error', (e) => this.fail(e));
+    worker.on('exit', (code) => this.fail(new Error(`backbone worker exited (code ${code})`)));
+  }
+
+  static async start(spec: BackboneSpec = DEFAULT_BACKBONE_SPEC): Promise<ResidentBackbone> {
+    const worker = new Worker(WORKER_ENTRY, { workerData: { spec } });
+    const ready = await new Promise<Extract<WorkerReply, { type: 'ready' }>>((resolve, reject) => {
+      worker.once('message', (msg: WorkerReply) =>
+        msg.type === 'ready' ? resolve(msg) : reject(new Error(msg.type === 'fatal' ? msg.message : 'unexpected reply')),
+      );
+      worker.once('error', reject);
+    });
+    return new ResidentBackbone(worker, ready.dim, ready.blocks);
+  }
+
+  /** Features of image files, one row each; an unreadable file rejects with IMAGE_UNREADABLE. */
+  async featurize(paths: string[], view: BackboneView = 'center'): Promise<FeatureRows> {
+    if (this.failure) throw this.failure;
+    if (paths.length === 0) return { dim: this.dim, blocks: this.blocks, rows: new Float32Array(0) };
+    const id = this.nextId++;
+    const reply = await new Promise<Extract<WorkerReply, { type: 'result' }>>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'task', id, paths, view } satisfies WorkerRequest);
+    });
+    if (reply.failures.length) {
+      const f = reply.failures[0];
+      throw new PainterError('IMAGE_UNREADABLE', f.message, { path: paths[f.index] });
+    }
+    return { dim: this.dim, blocks: this.blocks, rows: reply.rows };
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('backbone worker closed');
+    await this.worker.terminate();
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Uploaded bytes become a trusted image or a 4xx naming the problem: empty, not an image,
+ * truncated, or over the pixel limit (decompression bombs never reach the decoder's full size).
+ */
+import { PainterError } from '../errors.js';
+import { MAX_INPUT_PIXELS, probeImageBytes } from '../dataset/probe-image.js';
+
+export interface ValidatedImage {
+  sha256: string;
+  width: number;
+  height: number;
+  /** sharp's format name: jpeg, png, webp, gif, tiff, … */
+  format: string;
+}
+
+export async function validateUpload(bytes: Buffer, name = 'the uploaded file'): Promise<ValidatedImage> {
+  if (bytes.length === 0) throw new PainterError('IMAGE_EMPTY', `${name} is empty (0 bytes)`);
+  const probe = await probeImageBytes(bytes);
+  if (!probe.ok) {
+    if (probe.reason.startsWith('image too large')) {
+      throw new PainterError('IMAGE_TOO_LARGE', `${name} has more than ${MAX_INPUT_PIXELS / 1e6} megapixels`);
+    }
+    throw new PainterError('IMAGE_UNREADABLE', `${name} is not a readable image (${probe.reason})`);
+  }
+  return { sha256: probe.sha256, width: probe.width, height: probe.height, format: probe.format ?? 'unknown' };
+}
+
+const EXTENSIONS: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', avif: 'avif', heif: 'heic' };
+
+export function extensionFor(format: string): string {
+  return EXTENSIONS[format] ?? 'img';
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', tif: 'image/tiff', tiff: 'image/tiff', avif: 'image/avif', heic: 'image/heif',
+};
+
+export function contentTypeForPath(path: string): string {
+  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
+}
