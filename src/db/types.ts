@@ -11,8 +11,13 @@ export type DatasetLayout = (typeof DATASET_LAYOUTS)[number];
 export const ARTIST_SPLITS = ['train', 'test'] as const;
 export type ArtistSplit = (typeof ARTIST_SPLITS)[number];
 
-export const PAINTING_SPLITS = ['train', 'validation', 'test'] as const;
+/** 'added': paintings added through the API, never used for training or evaluation. */
+export const PAINTING_SPLITS = ['train', 'validation', 'test', 'added'] as const;
 export type PaintingSplit = (typeof PAINTING_SPLITS)[number];
+
+/** Where a row came from: a dataset import, or the server's API (which a re-import leaves alone). */
+export const SOURCES = ['import', 'api'] as const;
+export type Source = (typeof SOURCES)[number];
 
 export const MODEL_STATUSES = ['training', 'complete', 'failed'] as const;
 export type ModelStatus = (typeof MODEL_STATUSES)[number];
@@ -65,6 +70,8 @@ export interface Artist {
   name: string;
   split: ArtistSplit;
   paintingCount: number;
+  /** 'api' while only paintings added through the API name this artist. */
+  source: Source;
 }
 
 export interface ArtistInput {
@@ -89,11 +96,20 @@ export interface Painting {
   height: number;
   split: PaintingSplit;
   createdAt: Date;
+  source: Source;
+  /** Absolute path of the file the server stored for an API-added painting; null when imported. */
+  storedPath: string | null;
 }
 
 export interface PaintingWithArtist extends Painting {
   artistSlug: string;
   artistName: string;
+}
+
+/** A painting as the catalog shows it: with its artist and where its file is. */
+export interface CatalogPainting extends PaintingWithArtist {
+  /** Absolute: the stored file, else the dataset root joined with the relative path. */
+  filePath: string;
 }
 
 export interface PaintingInput {
@@ -106,6 +122,7 @@ export interface PaintingInput {
   style?: string | null;
   width: number;
   height: number;
+  /** 'added' is reserved for paintings added through the API. */
   split: PaintingSplit;
 }
 
@@ -248,4 +265,131 @@ export interface Evaluation {
   /** The full result, including ROC points. */
   result: JsonObject;
   createdAt: Date;
+}
+
+// ---- catalog ----------------------------------------------------------------------------------
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface ArtistPageQuery {
+  datasetId?: number;
+  split?: ArtistSplit;
+  /** Case-insensitive substring of the name. */
+  search?: string;
+  /** 1–200. */
+  limit: number;
+  after?: string;
+}
+
+export interface PaintingPageQuery {
+  datasetId?: number;
+  artistId?: number;
+  split?: PaintingSplit;
+  /** Case-insensitive equality. */
+  style?: string;
+  /** 1–200. */
+  limit: number;
+  after?: string;
+}
+
+/** What indexing needs of every painting. */
+export interface CorpusPainting {
+  id: number;
+  artistId: number;
+  artistName: string;
+  split: PaintingSplit;
+  style: string | null;
+  filePath: string;
+}
+
+export interface NewApiPainting {
+  datasetId: number;
+  /** Matched to an existing artist of the dataset by slug; a new one is created otherwise. */
+  artistName: string;
+  relPath: string;
+  /** Absolute path of the stored file. */
+  storedPath: string;
+  sha256: string;
+  title?: string | null;
+  year?: string | null;
+  style?: string | null;
+  width: number;
+  height: number;
+}
+
+// ---- index builds -----------------------------------------------------------------------------
+
+export const INDEX_BUILD_STATUSES = ['building', 'complete', 'failed'] as const;
+export type IndexBuildStatus = (typeof INDEX_BUILD_STATUSES)[number];
+
+export interface IndexBuildParams {
+  M: number;
+  efConstruction: number;
+  ef: number;
+}
+
+export interface IndexBuild {
+  id: number;
+  /** Version number of the model whose embeddings are indexed. */
+  modelVersion: number;
+  datasetId: number | null;
+  status: IndexBuildStatus;
+  /** Folder holding the index file. */
+  dir: string;
+  params: IndexBuildParams;
+  dim: number;
+  /** Null until complete. */
+  elementCount: number | null;
+  buildSeconds: number | null;
+  /** sha256 of the index file. */
+  checksum: string | null;
+  failureReason: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface NewIndexBuild {
+  modelVersion: number;
+  datasetId?: number | null;
+  /** The folder, or how to name it from the allocated id. */
+  dir: string | ((id: number) => string);
+  params: IndexBuildParams;
+  dim: number;
+}
+
+// ---- jobs -------------------------------------------------------------------------------------
+
+export const JOB_KINDS = ['index', 'train', 'evaluate'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface Job {
+  /** A UUID. */
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  /** What the job is doing now ('queued', 'running', 'embedding', …). */
+  phase: string;
+  done: number;
+  total: number;
+  params: JsonObject;
+  result: JsonObject | null;
+  /** An error code (see errors.ts) once failed. */
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface JobProgress {
+  phase?: string;
+  done?: number;
+  total?: number;
 }

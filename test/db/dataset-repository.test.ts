@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CatalogRepository } from '../../src/db/repositories/catalog-repository.js';
 import { DatasetRepository } from '../../src/db/repositories/dataset-repository.js';
-import type { ArtistInput, DatasetContents, PaintingInput, PaintingSplit } from '../../src/db/types.js';
+import type { ArtistInput, DatasetContents, NewApiPainting, PaintingInput, PaintingSplit } from '../../src/db/types.js';
 import { PainterError } from '../../src/errors.js';
 import { TARGETS, useDatabase } from './helpers.js';
 
@@ -205,6 +206,10 @@ for (const target of TARGETS) {
       badSplit.paintings[0] = { ...badSplit.paintings[0], split: 'holdout' as PaintingSplit };
       expect(await codeOf(repo().replaceContents(ds.id, badSplit))).toBe('INVALID_ARGUMENT');
 
+      const apiSplit = contents();
+      apiSplit.paintings[0] = { ...apiSplit.paintings[0], split: 'added' };
+      await expect(repo().replaceContents(ds.id, apiSplit)).rejects.toThrow(/reserved for paintings added through the API/);
+
       expect(await snapshot(ds.id)).toEqual(before);
       expect(await codeOf(repo().replaceContents(ds.id + 100, contents()))).toBe('DATASET_NOT_FOUND');
     });
@@ -231,6 +236,93 @@ for (const target of TARGETS) {
       await repo().replaceContents(b.id, smaller);
       expect(await repo().listPaintings(a.id)).toHaveLength(6);
       expect(await repo().listPaintings(b.id)).toHaveLength(5);
+    });
+
+    describe('with paintings added through the API', () => {
+      const catalog = () => new CatalogRepository(db().prisma);
+      const added = (datasetId: number, n: number, artistName: string, extra: Partial<NewApiPainting> = {}): NewApiPainting => ({
+        datasetId, artistName, relPath: `added/${hash(500 + n)}.jpg`, storedPath: `/srv/added/${hash(500 + n)}.jpg`, sha256: hash(500 + n), width: 10, height: 10, ...extra,
+      });
+      const counts = async (datasetId: number) =>
+        Object.fromEntries((await repo().listArtists(datasetId)).map((a) => [a.slug, [a.paintingCount, a.source]]));
+
+      it('re-imports without touching them, and counts them with their artists', async () => {
+        const ds = await newDataset();
+        await repo().replaceContents(ds.id, contents());
+        const toMonet = await catalog().addApiPainting(added(ds.id, 1, 'Monet'));
+        const toKlimt = await catalog().addApiPainting(added(ds.id, 2, 'Gustav Klimt', { title: 'The Kiss', style: 'Art Nouveau' }));
+        expect(await counts(ds.id)).toEqual({ monet: [4, 'import'], degas: [2, 'import'], cezanne: [1, 'import'], 'gustav-klimt': [1, 'api'] });
+        const before = await repo().listPaintings(ds.id);
+
+        const summary = await repo().replaceContents(ds.id, contents());
+        expect(summary).toEqual({
+          added: 0, updated: 0, removed: 0, unchanged: 6,
+          artists: { added: 0, updated: 0, removed: 0, unchanged: 4 },
+          skipped: { added: 0, updated: 0, removed: 0, unchanged: 2 },
+        });
+        expect(await repo().listPaintings(ds.id)).toEqual(before);
+        expect(before.find((p) => p.id === toKlimt.id)).toMatchObject({
+          split: 'added', source: 'api', storedPath: `/srv/added/${hash(502)}.jpg`, title: 'The Kiss', artistSlug: 'gustav-klimt',
+        });
+        expect(await counts(ds.id)).toEqual({ monet: [4, 'import'], degas: [2, 'import'], cezanne: [1, 'import'], 'gustav-klimt': [1, 'api'] });
+        expect((await repo().listPaintings(ds.id, 'added')).map((p) => p.id)).toEqual([toMonet.id, toKlimt.id]);
+        expect(await repo().listPaintings(ds.id, ['train', 'validation', 'test'])).toHaveLength(6);
+      });
+
+      it('keeps an artist the folder no longer has while API paintings name it, and hands it back to the import later', async () => {
+        const ds = await newDataset();
+        await repo().replaceContents(ds.id, contents());
+        const monetId = (await repo().listArtists(ds.id)).find((a) => a.slug === 'monet')!.id;
+        const kept = await catalog().addApiPainting(added(ds.id, 1, 'Monet'));
+
+        const withoutMonet = contents();
+        withoutMonet.artists = withoutMonet.artists.filter((a) => a.slug !== 'monet');
+        withoutMonet.paintings = withoutMonet.paintings.filter((p) => p.artistSlug !== 'monet');
+        const summary = await repo().replaceContents(ds.id, withoutMonet);
+        expect(summary).toMatchObject({ removed: 3, artists: { added: 0, updated: 1, removed: 0, unchanged: 2 } });
+        expect(await counts(ds.id)).toEqual({ monet: [1, 'api'], degas: [2, 'import'], cezanne: [1, 'import'] });
+        expect((await repo().listPaintings(ds.id)).filter((p) => p.artistSlug === 'monet').map((p) => p.id)).toEqual([kept.id]);
+        expect(await repo().replaceContents(ds.id, withoutMonet)).toMatchObject({ artists: { updated: 0, unchanged: 3 } });
+
+        // Back in the folder: an imported artist again, with the same row.
+        await repo().replaceContents(ds.id, contents());
+        expect(await counts(ds.id)).toEqual({ monet: [4, 'import'], degas: [2, 'import'], cezanne: [1, 'import'] });
+        expect((await repo().listArtists(ds.id)).find((a) => a.slug === 'monet')!.id).toBe(monetId);
+        // Removing its API painting leaves an imported artist in place.
+        await catalog().removePainting(kept.id);
+        expect(await counts(ds.id)).toMatchObject({ monet: [3, 'import'] });
+
+        // An API artist the folder starts to list becomes an imported one.
+        const klimt = await catalog().addApiPainting(added(ds.id, 2, 'Gustav Klimt'));
+        const withKlimt = contents();
+        withKlimt.artists.push({ slug: 'gustav-klimt', name: 'Gustav Klimt', split: 'train', paintingCount: 1 });
+        withKlimt.paintings.push(painting(20, 'gustav-klimt'));
+        await repo().replaceContents(ds.id, withKlimt);
+        expect(await counts(ds.id)).toMatchObject({ 'gustav-klimt': [2, 'import'] });
+        await catalog().removePainting(klimt.id);
+        expect(await counts(ds.id)).toMatchObject({ 'gustav-klimt': [1, 'import'] });
+      });
+
+      it('leaves a file the folder now also holds to the API painting that has it', async () => {
+        const ds = await newDataset();
+        await repo().replaceContents(ds.id, contents());
+        const api = await catalog().addApiPainting(added(ds.id, 1, 'Gustav Klimt', { relPath: 'added/klimt.jpg' }));
+        const next = contents();
+        next.artists.push({ slug: 'gustav-klimt', name: 'Gustav Klimt', split: 'train', paintingCount: 2 });
+        // The same image under the folder's own path, and another file at the API painting's path.
+        next.paintings.push(painting(501, 'gustav-klimt', 'train', { relPath: 'train/klimt.jpg' }));
+        next.paintings.push(painting(30, 'gustav-klimt', 'train', { relPath: 'added/klimt.jpg' }));
+        next.paintings.push(painting(31, 'degas', 'train'));
+        next.artists = next.artists.map((a) => (a.slug === 'degas' ? { ...a, paintingCount: 3 } : a));
+
+        const summary = await repo().replaceContents(ds.id, next);
+        expect(summary).toMatchObject({ added: 1, removed: 0, unchanged: 6 });
+        expect(await repo().listPaintings(ds.id, 'added')).toEqual([
+          expect.objectContaining({ id: api.id, relPath: 'added/klimt.jpg', sha256: hash(501), source: 'api', storedPath: api.storedPath }),
+        ]);
+        expect(await counts(ds.id)).toEqual({ monet: [3, 'import'], degas: [3, 'import'], cezanne: [1, 'import'], 'gustav-klimt': [1, 'import'] });
+        expect(await repo().replaceContents(ds.id, next)).toMatchObject({ added: 0, updated: 0, removed: 0, unchanged: 7, artists: { updated: 0 } });
+      });
     });
 
     it('imports 10,000 paintings in seconds and re-imports them as a no-op', async () => {

@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { IN_MEMORY, openDatabase, type Database } from '../../src/db/client.js';
 import { pgExecutor, pgliteExecutor, type SqlExecutor } from '../../src/db/sql-executor.js';
+import { PainterError } from '../../src/errors.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 
@@ -38,7 +39,9 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-const TABLES = ['datasets', 'artists', 'paintings', 'skipped_files', 'model_versions', 'training_epochs', 'evaluations'];
+const TABLES = [
+  'datasets', 'artists', 'paintings', 'skipped_files', 'model_versions', 'training_epochs', 'evaluations', 'index_builds', 'jobs',
+];
 
 /** An open, migrated database for the enclosing describe block, emptied before each test. */
 export function useDatabase(target: TargetName): () => Database {
@@ -60,6 +63,17 @@ export function useDatabase(target: TargetName): () => Database {
     if (schema) await dropSchema(schema);
   });
   return () => db!;
+}
+
+/** The PainterError a promise rejects with. */
+export async function errorOf(p: Promise<unknown>): Promise<PainterError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(PainterError);
+    return e as PainterError;
+  }
+  throw new Error('expected a rejection');
 }
 
 export interface RawSession {

@@ -8,7 +8,8 @@ import { pgExecutor } from '../../src/db/sql-executor.js';
 import { PainterError } from '../../src/errors.js';
 import { connectToSchema, openRawSession, TARGETS, TEST_DATABASE_URL, type RawSession } from './helpers.js';
 
-const INIT = readMigrations()[0].name;
+const ALL = readMigrations().map((m) => m.name);
+const INIT = ALL[0];
 
 function sha256OfFile(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -68,28 +69,29 @@ for (const target of TARGETS) {
 
     it('applies pending migrations and records them as prisma migrate deploy does', async () => {
       const result = await migrate(session.sql, opts());
-      expect(result).toEqual({ applied: [INIT], alreadyApplied: [], unknown: [] });
-      expect(await tables()).toEqual(
-        ['_prisma_migrations', 'artists', 'datasets', 'evaluations', 'model_versions', 'paintings', 'skipped_files', 'training_epochs'],
-      );
+      expect(result).toEqual({ applied: ALL, alreadyApplied: [], unknown: [] });
+      expect(await tables()).toEqual([
+        '_prisma_migrations', 'artists', 'datasets', 'evaluations', 'index_builds', 'jobs', 'model_versions', 'paintings', 'skipped_files',
+        'training_epochs',
+      ]);
       const rows = await session.sql.query<Record<string, unknown>>(
         `SELECT id, checksum, migration_name, logs, applied_steps_count,
                 finished_at IS NOT NULL AS finished, rolled_back_at IS NULL AS not_rolled_back,
                 finished_at >= started_at AS ordered
-         FROM "_prisma_migrations"`,
+         FROM "_prisma_migrations" ORDER BY migration_name`,
       );
-      expect(rows).toEqual([
-        {
+      expect(rows).toEqual(
+        ALL.map((name) => ({
           id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
-          checksum: sha256OfFile(join(dir, INIT, 'migration.sql')),
-          migration_name: INIT,
+          checksum: sha256OfFile(join(dir, name, 'migration.sql')),
+          migration_name: name,
           logs: null,
           applied_steps_count: 1,
           finished: true,
           not_rolled_back: true,
           ordered: true,
-        },
-      ]);
+        })),
+      );
       // Column types must be Prisma's, or `prisma migrate` would not recognise the table.
       const columns = await session.sql.query<{ column_name: string; data_type: string; is_nullable: string }>(
         `SELECT column_name, data_type, is_nullable FROM information_schema.columns
@@ -110,9 +112,9 @@ for (const target of TARGETS) {
     it('is idempotent: a second run applies nothing and records nothing', async () => {
       await migrate(session.sql, opts());
       const again = await migrate(session.sql, opts());
-      expect(again).toEqual({ applied: [], alreadyApplied: [INIT], unknown: [] });
+      expect(again).toEqual({ applied: [], alreadyApplied: ALL, unknown: [] });
       const [{ n }] = await session.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "_prisma_migrations"`);
-      expect(n).toBe(1);
+      expect(n).toBe(ALL.length);
     });
 
     it('applies only the migrations added since, in order', async () => {
@@ -123,11 +125,11 @@ for (const target of TARGETS) {
       writeFileSync(join(dir, '29990102000000_add_note_index', 'migration.sql'), 'CREATE INDEX "datasets_note_idx" ON "datasets"("note");\n');
       const result = await migrate(session.sql, opts());
       expect(result.applied).toEqual(['29990101000000_add_note', '29990102000000_add_note_index']);
-      expect(result.alreadyApplied).toEqual([INIT]);
+      expect(result.alreadyApplied).toEqual(ALL);
       const names = await session.sql.query<{ migration_name: string }>(
         `SELECT migration_name FROM "_prisma_migrations" ORDER BY started_at, migration_name`,
       );
-      expect(names.map((r) => r.migration_name)).toEqual([INIT, '29990101000000_add_note', '29990102000000_add_note_index']);
+      expect(names.map((r) => r.migration_name)).toEqual([...ALL, '29990101000000_add_note', '29990102000000_add_note_index']);
     });
 
     it('refuses to run when an applied migration was edited', async () => {
@@ -142,7 +144,7 @@ for (const target of TARGETS) {
       await migrate(session.sql, opts());
       const file = join(dir, INIT, 'migration.sql');
       writeFileSync(file, readFileSync(file, 'utf8').replace(/\n/g, '\r\n'));
-      expect(await migrate(session.sql, opts())).toEqual({ applied: [], alreadyApplied: [INIT], unknown: [] });
+      expect(await migrate(session.sql, opts())).toEqual({ applied: [], alreadyApplied: ALL, unknown: [] });
     });
 
     it('rolls a failing migration back completely and records nothing', async () => {
@@ -154,8 +156,8 @@ for (const target of TARGETS) {
       );
       expect(await codeOf(migrate(session.sql, opts()))).toBe('MIGRATION_FAILED');
       expect(await tables()).not.toContain('half_done');
-      const names = await session.sql.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations"`);
-      expect(names.map((r) => r.migration_name)).toEqual([INIT]);
+      const names = await session.sql.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`);
+      expect(names.map((r) => r.migration_name)).toEqual(ALL);
       // The session is usable again afterwards (the transaction was closed).
       expect(await session.sql.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
     });
@@ -166,7 +168,7 @@ for (const target of TARGETS) {
         `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count)
          VALUES ('00000000-0000-4000-8000-000000000000', 'x', '29990101000000_from_the_future', now(), 1)`,
       );
-      expect(await migrate(session.sql, opts())).toEqual({ applied: [], alreadyApplied: [INIT], unknown: ['29990101000000_from_the_future'] });
+      expect(await migrate(session.sql, opts())).toEqual({ applied: [], alreadyApplied: ALL, unknown: ['29990101000000_from_the_future'] });
     });
 
     it('refuses to continue past a migration that Prisma recorded as failed', async () => {
@@ -186,10 +188,10 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('migrate on postgres, concurrent
     const clients = await Promise.all([1, 2, 3, 4].map(() => connectToSchema(session.schema)));
     try {
       const results = await Promise.all(clients.map((c) => migrate(pgExecutor(c), { schema: session.schema })));
-      expect(results.filter((r) => r.applied.length === 1)).toHaveLength(1);
-      expect(results.filter((r) => r.alreadyApplied.length === 1)).toHaveLength(3);
+      expect(results.filter((r) => r.applied.length === ALL.length)).toHaveLength(1);
+      expect(results.filter((r) => r.alreadyApplied.length === ALL.length && r.applied.length === 0)).toHaveLength(3);
       const [{ n }] = await session.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "_prisma_migrations"`);
-      expect(n).toBe(1);
+      expect(n).toBe(ALL.length);
     } finally {
       await Promise.all(clients.map((c) => c.end()));
       await session.close();

@@ -1,7 +1,8 @@
 /**
  * Datasets and their contents (artists, paintings, skipped files). An import replaces a dataset's
  * contents as a whole; the diff against what is stored keeps row ids stable and makes a re-import
- * of an unchanged folder a no-op.
+ * of an unchanged folder a no-op. Paintings added through the API (source 'api') are not part of
+ * the folder, so an import leaves them, and the artists they belong to, in place.
  */
 import { isAbsolute } from 'node:path';
 import { PainterError } from '../../errors.js';
@@ -26,6 +27,7 @@ import {
   type ReplaceSummary,
   type SkippedFile,
   type SkippedFileInput,
+  type Source,
 } from '../types.js';
 
 type Tx = Prisma.TransactionClient;
@@ -86,14 +88,20 @@ export class DatasetRepository {
    * Makes the stored contents equal to `contents` in one transaction: inserts what is new, updates
    * what changed (metadata, splits, a file moved with unchanged content), removes what is gone.
    * Paintings are matched by content hash, then by relative path.
+   *
+   * Paintings added through the API stay as they are; their artists are kept (with counts that
+   * include them) even when the import no longer lists them. An imported file whose content or
+   * path an API painting already holds is left to that painting and counted nowhere.
    */
   async replaceContents(datasetId: number, contents: DatasetContents): Promise<ReplaceSummary> {
     validateContents(contents);
     return this.prisma.$transaction(async (tx) => {
       const exists = await tx.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
       if (!exists) throw new PainterError('DATASET_NOT_FOUND', `No dataset with id ${datasetId}`, { datasetId });
-      const artists = await syncArtists(tx, datasetId, contents.artists);
-      const paintings = await syncPaintings(tx, datasetId, contents.paintings, artists.ids);
+      const api = await apiHoldings(tx, datasetId);
+      const input = withoutApiConflicts(contents, api);
+      const artists = await syncArtists(tx, datasetId, input.artists, api.countBySlug);
+      const paintings = await syncPaintings(tx, datasetId, input.paintings, artists.ids);
       // After the paintings: the cascade must find nothing left to delete.
       for (const ids of chunk(artists.stale)) await tx.artist.deleteMany({ where: { id: { in: ids } } });
       const skipped = await syncSkipped(tx, datasetId, contents.skipped);
@@ -122,6 +130,8 @@ export class DatasetRepository {
       height: r.height,
       split: r.split as PaintingSplit,
       createdAt: r.createdAt,
+      source: r.source as Source,
+      storedPath: r.storedPath,
       artistSlug: r.artist.slug,
       artistName: r.artist.name,
     }));
@@ -142,7 +152,7 @@ function toDataset(r: DatasetRow): Dataset {
 }
 
 function toArtist(r: ArtistRow): Artist {
-  return { ...r, split: r.split as ArtistSplit };
+  return { ...r, split: r.split as ArtistSplit, source: r.source as Source };
 }
 
 function chunk<T>(items: readonly T[], size = CHUNK): T[][] {
@@ -173,6 +183,8 @@ function validateContents(c: DatasetContents): void {
   const unknown = [...new Set(c.paintings.filter((p) => !known.has(p.artistSlug)).map((p) => p.artistSlug))];
   if (unknown.length) fail('Paintings refer to artists that are not listed', unknown);
   for (const p of c.paintings) assertOneOf('painting split', PAINTING_SPLITS, p.split);
+  const added = c.paintings.filter((p) => p.split === 'added').map((p) => p.relPath);
+  if (added.length) fail("The split 'added' is reserved for paintings added through the API", added);
   const dupPaths = duplicates(c.paintings.map((p) => p.relPath));
   if (dupPaths.length) fail('Duplicate painting paths', dupPaths);
   const dupHashes = duplicates(c.paintings.map((p) => p.sha256));
@@ -181,10 +193,43 @@ function validateContents(c: DatasetContents): void {
   if (dupSkipped.length) fail('Duplicate skipped paths', dupSkipped);
 }
 
+interface ApiHoldings {
+  hashes: Set<string>;
+  paths: Set<string>;
+  /** API paintings per artist slug. */
+  countBySlug: Map<string, number>;
+}
+
+async function apiHoldings(tx: Tx, datasetId: number): Promise<ApiHoldings> {
+  const rows = await tx.painting.findMany({
+    where: { datasetId, source: 'api' satisfies Source },
+    select: { sha256: true, relPath: true, artist: { select: { slug: true } } },
+  });
+  const countBySlug = new Map<string, number>();
+  for (const r of rows) countBySlug.set(r.artist.slug, (countBySlug.get(r.artist.slug) ?? 0) + 1);
+  return { hashes: new Set(rows.map((r) => r.sha256)), paths: new Set(rows.map((r) => r.relPath)), countBySlug };
+}
+
+/** Drops imported paintings whose hash or path an API painting holds, and their share of the artist counts. */
+function withoutApiConflicts(c: DatasetContents, api: ApiHoldings): DatasetContents {
+  const dropped = c.paintings.filter((p) => api.hashes.has(p.sha256) || api.paths.has(p.relPath));
+  if (dropped.length === 0) return c;
+  const less = new Map<string, number>();
+  for (const p of dropped) less.set(p.artistSlug, (less.get(p.artistSlug) ?? 0) + 1);
+  const keep = new Set(c.paintings);
+  for (const p of dropped) keep.delete(p);
+  return {
+    ...c,
+    artists: c.artists.map((a) => (less.has(a.slug) ? { ...a, paintingCount: Math.max(0, a.paintingCount - less.get(a.slug)!) } : a)),
+    paintings: c.paintings.filter((p) => keep.has(p)),
+  };
+}
+
 async function syncArtists(
   tx: Tx,
   datasetId: number,
   input: readonly ArtistInput[],
+  apiCountBySlug: ReadonlyMap<string, number>,
 ): Promise<{ counts: ChangeCounts; ids: Map<string, number>; stale: number[] }> {
   const existing = await tx.artist.findMany({ where: { datasetId } });
   const bySlug = new Map(existing.map((a) => [a.slug, a]));
@@ -192,10 +237,13 @@ async function syncArtists(
   const toCreate: Prisma.ArtistCreateManyInput[] = [];
   for (const a of input) {
     const cur = bySlug.get(a.slug);
+    // The stored count covers the artist's API paintings too.
+    const paintingCount = a.paintingCount + (apiCountBySlug.get(a.slug) ?? 0);
+    const source: Source = 'import';
     if (!cur) {
-      toCreate.push({ datasetId, slug: a.slug, name: a.name, split: a.split, paintingCount: a.paintingCount });
-    } else if (cur.name !== a.name || cur.split !== a.split || cur.paintingCount !== a.paintingCount) {
-      await tx.artist.update({ where: { id: cur.id }, data: { name: a.name, split: a.split, paintingCount: a.paintingCount } });
+      toCreate.push({ datasetId, slug: a.slug, name: a.name, split: a.split, paintingCount, source });
+    } else if (cur.name !== a.name || cur.split !== a.split || cur.paintingCount !== paintingCount || cur.source !== source) {
+      await tx.artist.update({ where: { id: cur.id }, data: { name: a.name, split: a.split, paintingCount, source } });
       counts.updated++;
     } else {
       counts.unchanged++;
@@ -205,13 +253,26 @@ async function syncArtists(
   counts.added = toCreate.length;
 
   const wanted = new Set(input.map((a) => a.slug));
-  const stale = existing.filter((a) => !wanted.has(a.slug)).map((a) => a.id);
+  const stale: number[] = [];
+  for (const a of existing) {
+    if (wanted.has(a.slug)) continue;
+    const apiCount = apiCountBySlug.get(a.slug) ?? 0;
+    if (apiCount === 0) {
+      stale.push(a.id);
+    } else if (a.paintingCount !== apiCount || a.source !== 'api') {
+      // No longer in the folder but still named by API paintings: kept, as an API artist.
+      await tx.artist.update({ where: { id: a.id }, data: { paintingCount: apiCount, source: 'api' satisfies Source } });
+      counts.updated++;
+    } else {
+      counts.unchanged++;
+    }
+  }
   counts.removed = stale.length;
   const all = await tx.artist.findMany({ where: { datasetId }, select: { id: true, slug: true } });
   return { counts, ids: new Map(all.map((a) => [a.slug, a.id])), stale };
 }
 
-type PaintingFields = Omit<PaintingRow, 'id' | 'datasetId' | 'createdAt'>;
+type PaintingFields = Omit<PaintingRow, 'id' | 'datasetId' | 'createdAt' | 'source' | 'storedPath'>;
 const PAINTING_FIELDS = ['artistId', 'relPath', 'sha256', 'title', 'year', 'style', 'width', 'height', 'split'] as const;
 
 async function syncPaintings(
@@ -220,7 +281,7 @@ async function syncPaintings(
   input: readonly PaintingInput[],
   artistIds: Map<string, number>,
 ): Promise<ChangeCounts> {
-  const existing = await tx.painting.findMany({ where: { datasetId } });
+  const existing = await tx.painting.findMany({ where: { datasetId, source: 'import' satisfies Source } });
   // A painting is its content: a moved or renamed file keeps its row, so ids held elsewhere stay
   // valid. A file rewritten in place is then matched by its path.
   const byHash = new Map(existing.map((p) => [p.sha256, p]));
