@@ -73,7 +73,7 @@ export interface IndexStatus {
     createdAt: string;
   } | null;
   /** A rebuild in progress, if any. */
-  building: { id: number; jobId: string | null } | null;
+  building: { jobId: string; phase: string; progress: { done: number; total: number } } | null;
 }
 
 export type JobKind = 'index' | 'train' | 'evaluate';
@@ -99,7 +99,7 @@ export interface StartIndexJob {
 }
 
 export interface StartTrainJob {
-  preset?: string;
+  preset?: 'pretrained' | 'small' | 'seed';
   epochs?: number;
   loss?: 'triplet' | 'contrastive';
   mining?: 'random' | 'batch-hard' | 'batch-all';

@@ -1,0 +1,64 @@
+/**
+ * The HTTP application: REST under /api, health probes, GraphQL at /graphql, one error shape.
+ * It does not listen; the caller does (and calls close() after the HTTP server has closed).
+ */
+import express from 'express';
+import type { Config } from '../src/config.js';
+import { createGraphql } from './graphql/apollo.js';
+import { createApiKeyCheck } from './http/api-key.js';
+import { errorHandler, notFound, type ServerLog } from './http/errors.js';
+import { createUploads } from './http/upload.js';
+import { artistsRoutes } from './routes/artists.js';
+import type { RouteDeps } from './routes/deps.js';
+import { healthRoutes } from './routes/health.js';
+import { indexRoutes } from './routes/index.js';
+import { jobsRoutes } from './routes/jobs.js';
+import { modelsRoutes } from './routes/models.js';
+import { paintingsRoutes } from './routes/paintings.js';
+import { uploadsRoutes } from './routes/uploads.js';
+import { verifyRoutes } from './routes/verify.js';
+import type { ServerServices } from './services.js';
+
+export interface CreateAppOptions {
+  services: ServerServices;
+  config: Pick<Config, 'apiKeys' | 'maxUploadBytes' | 'graphqlIntrospection'>;
+  /** Where unexpected errors are reported (default: stderr). */
+  log?: ServerLog;
+}
+
+export interface App {
+  app: express.Express;
+  /** Stops GraphQL; call after the HTTP server stopped accepting. */
+  close(): Promise<void>;
+}
+
+const stderrLog: ServerLog = {
+  info: (m) => process.stderr.write(`${new Date().toISOString()} ${m}\n`),
+  warn: (m) => process.stderr.write(`${new Date().toISOString()} warning: ${m}\n`),
+};
+
+export async function createApp({ services, config, log = stderrLog }: CreateAppOptions): Promise<App> {
+  const app = express();
+  app.disable('x-powered-by');
+  // Plain key=value query strings only: no nested objects from `a[b]=c`.
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: config.maxUploadBytes }));
+
+  const apiKey = createApiKeyCheck(config.apiKeys);
+  const deps: RouteDeps = { services, uploads: createUploads(config.maxUploadBytes), requireApiKey: apiKey.middleware };
+  app.use(healthRoutes(deps, log));
+  app.use(artistsRoutes(deps));
+  app.use(paintingsRoutes(deps));
+  app.use(verifyRoutes(deps));
+  app.use(uploadsRoutes(deps));
+  app.use(modelsRoutes(deps));
+  app.use(indexRoutes(deps));
+  app.use(jobsRoutes(deps));
+
+  const graphql = await createGraphql({ services, apiKey, introspection: config.graphqlIntrospection, log });
+  app.all('/graphql', graphql.middleware);
+
+  app.use(notFound);
+  app.use(errorHandler(log));
+  return { app, close: () => graphql.stop() };
+}

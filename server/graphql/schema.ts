@@ -1,0 +1,275 @@
+/**
+ * The GraphQL schema. Result types mirror the REST JSON (src/search/types.ts, server/services.ts)
+ * field for field, so both APIs describe the same objects.
+ *
+ * Images are referred to, never sent: upload a file with REST `POST /api/uploads` first and pass
+ * its id. Multipart GraphQL requests would need an exception to the CSRF prevention (they are
+ * "simple" requests a browser sends cross-site without a preflight), and a second upload path.
+ */
+export const typeDefs = /* GraphQL */ `#graphql
+  "Any JSON value (metrics, job parameters and results)."
+  scalar JSON
+
+  "Where a query image comes from: a corpus painting, or an upload stored with REST POST /api/uploads."
+  input ImageRef @oneOf {
+    paintingId: ID
+    uploadId: ID
+  }
+
+  input SearchFilter {
+    "Only paintings of these splits (e.g. train, validation, test)."
+    splits: [String!]
+    "Only paintings of this style (case-insensitive)."
+    style: String
+    "Leave out the query painting's own artist (corpus paintings only)."
+    excludeOwnArtist: Boolean
+  }
+
+  input TrainingInput {
+    "pretrained, small or seed."
+    preset: String
+    epochs: Int
+    "triplet or contrastive."
+    loss: String
+    "random, batch-hard or batch-all."
+    mining: String
+    "Rebuild the index with the new model when training succeeds (default true)."
+    rebuildIndex: Boolean
+  }
+
+  type Painting {
+    id: ID!
+    title: String
+    year: String
+    style: String
+    split: String!
+    artistId: ID!
+    "The artist's name."
+    artist: String!
+    "The artist as an object."
+    artistDetails: Artist!
+    width: Int!
+    height: Int!
+    imageUrl: String!
+    thumbnailUrl: String!
+  }
+
+  type PaintingNeighbour {
+    id: ID!
+    title: String
+    year: String
+    style: String
+    split: String!
+    artistId: ID!
+    artist: String!
+    width: Int!
+    height: Int!
+    imageUrl: String!
+    thumbnailUrl: String!
+    "Euclidean distance in the embedding space."
+    distance: Float!
+  }
+
+  type Artist {
+    id: ID!
+    name: String!
+    slug: String!
+    "train or test."
+    split: String!
+    paintingCount: Int!
+    paintings(first: Int, after: String, split: String, style: String): PaintingConnection!
+  }
+
+  "A page: pass nextCursor as after for the next one; null on the last page."
+  type ArtistConnection {
+    items: [Artist!]!
+    nextCursor: String
+  }
+
+  type PaintingConnection {
+    items: [Painting!]!
+    nextCursor: String
+  }
+
+  type ArtistMatch {
+    artistId: ID!
+    artist: String!
+    distance: Float!
+    "0-1, higher is closer."
+    score: Float!
+    paintings: [PaintingNeighbour!]!
+  }
+
+  type QueryInfo {
+    paintingId: ID
+    modelVersion: Int!
+    indexId: Int!
+    tookMs: Float!
+  }
+
+  type NearestArtistsResult {
+    artists: [ArtistMatch!]!
+    query: QueryInfo!
+  }
+
+  type SimilarPaintingsResult {
+    paintings: [PaintingNeighbour!]!
+    query: QueryInfo!
+  }
+
+  type Calibration {
+    "evaluation or default."
+    source: String!
+    evaluationId: Int
+  }
+
+  type Verification {
+    sameArtist: Boolean!
+    distance: Float!
+    threshold: Float!
+    confidence: Float!
+    probabilitySameArtist: Float!
+    calibration: Calibration!
+    modelVersion: Int!
+  }
+
+  type RocPoint {
+    threshold: Float!
+    tpr: Float!
+    fpr: Float!
+  }
+
+  type DistanceHistograms {
+    binWidth: Float!
+    same: [Float!]!
+    different: [Float!]!
+  }
+
+  type RocEvaluation {
+    id: Int!
+    modelVersion: Int
+    subject: String!
+    split: String
+    auc: Float!
+    aucSameStyle: Float
+    tripletAccuracy: Float!
+    eerThreshold: Float!
+    bestThreshold: Float!
+    bestAccuracy: Float!
+    pairs: Int!
+    roc: [RocPoint!]!
+    histograms: DistanceHistograms
+    createdAt: String!
+  }
+
+  type TrainingEpoch {
+    epoch: Int!
+    trainLoss: Float!
+    valTripletAccuracy: Float
+    valAuc: Float
+    learningRate: Float!
+    seconds: Float!
+  }
+
+  type Model {
+    version: Int!
+    preset: String!
+    "training, complete or failed."
+    status: String!
+    embeddingDim: Int!
+    createdAt: String!
+    completedAt: String
+    metrics: JSON
+    epochs: [TrainingEpoch!]!
+  }
+
+  type HnswParams {
+    M: Int!
+    efConstruction: Int!
+    ef: Int!
+  }
+
+  type ServingIndex {
+    id: Int!
+    modelVersion: Int!
+    elementCount: Int!
+    params: HnswParams!
+    buildSeconds: Float
+    createdAt: String!
+  }
+
+  "A rebuild in progress: the job doing it and how far it is."
+  type IndexBuild {
+    jobId: ID!
+    phase: String!
+    progress: JobProgress!
+  }
+
+  type IndexStatus {
+    "The index answering queries now; null when none is loaded."
+    serving: ServingIndex
+    "A rebuild in progress, if any."
+    building: IndexBuild
+  }
+
+  type JobProgress {
+    done: Int!
+    total: Int!
+  }
+
+  type JobError {
+    code: String!
+    message: String!
+  }
+
+  type Job {
+    id: ID!
+    "index, train or evaluate."
+    kind: String!
+    "queued, running, succeeded or failed."
+    status: String!
+    phase: String!
+    progress: JobProgress!
+    params: JSON!
+    result: JSON
+    error: JobError
+    createdAt: String!
+    startedAt: String
+    finishedAt: String
+  }
+
+  type Query {
+    "The artists whose paintings are nearest to the image (k: 1-100, default 5; neighbours: 1-500)."
+    nearestArtists(image: ImageRef!, k: Int, neighbours: Int, filter: SearchFilter): NearestArtistsResult!
+    "The paintings nearest to the image (k: 1-100)."
+    similarPaintings(image: ImageRef!, k: Int, filter: SearchFilter): SimilarPaintingsResult!
+    "Whether two images share a painter, with the calibrated threshold."
+    verifyPair(a: ImageRef!, b: ImageRef!): Verification!
+    "The latest stored evaluation of a model (default: the serving one)."
+    rocEvaluation(modelVersion: Int): RocEvaluation!
+    "Artists by cursor (first: 1-200, default 50)."
+    artists(first: Int, after: String, split: String, search: String): ArtistConnection!
+    "Null when there is no such artist."
+    artist(id: ID!): Artist
+    paintings(first: Int, after: String, artistId: ID, split: String, style: String): PaintingConnection!
+    "Null when there is no such painting."
+    painting(id: ID!): Painting
+    models: [Model!]!
+    "Null when there is no such model version."
+    model(version: Int!): Model
+    indexStatus: IndexStatus!
+    jobs: [Job!]!
+    "Null when there is no such job."
+    job(id: ID!): Job
+  }
+
+  "Every mutation needs an API key (x-api-key or Authorization: Bearer)."
+  type Mutation {
+    "Rebuild the index (default: with the newest complete model) as a job; fails with JOB_CONFLICT while one runs."
+    rebuildIndex(modelVersion: Int): Job!
+    startTraining(input: TrainingInput): Job!
+    startEvaluation(modelVersion: Int): Job!
+    "Removes a painting from the live index and the corpus."
+    removePainting(id: ID!): Boolean!
+  }
+`;

@@ -1,0 +1,11 @@
+import type { RequestHandler } from 'express';
+import type { Uploads } from '../http/upload.js';
+import type { ServerServices } from '../services.js';
+
+/** What every route module is built from. */
+export interface RouteDeps {
+  services: ServerServices;
+  uploads: Uploads;
+  /** Refuses the request unless it carries a valid API key (mutations only). */
+  requireApiKey: RequestHandler;
+}

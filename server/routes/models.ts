@@ -1,0 +1,22 @@
+import { Router } from 'express';
+import { parse, rocQuery, versionSchema } from '../http/params.js';
+import type { RouteDeps } from './deps.js';
+
+export function modelsRoutes({ services }: RouteDeps): Router {
+  const r = Router();
+  const version = (raw: unknown) => parse(versionSchema, raw, 'version');
+  r.get('/api/models', async (_req, res) => {
+    res.json(await services.models.list());
+  });
+  r.get('/api/models/:version', async (req, res) => {
+    res.json(await services.models.get(version(req.params.version)));
+  });
+  r.get('/api/models/:version/roc', async (req, res) => {
+    res.json(await services.models.rocEvaluation(version(req.params.version)));
+  });
+  // Without ?model= the serving model's evaluation.
+  r.get('/api/evaluations/roc', async (req, res) => {
+    res.json(await services.models.rocEvaluation(parse(rocQuery, req.query).model));
+  });
+  return r;
+}
