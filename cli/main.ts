@@ -6,12 +6,14 @@ import { Command, CommanderError } from 'commander';
 import { isPainterError } from '../src/errors.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerImport } from './commands/import.js';
+import { registerIndex } from './commands/index.js';
 import { registerModels } from './commands/models.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 
 const program = new Command()
   .name('painter')
-  .description('Painter-style similarity: import paintings, train a style encoder, evaluate it on unseen artists')
+  .description('Painter-style similarity: import paintings, train a style encoder, evaluate it on unseen artists, index and serve')
   .showHelpAfterError()
   .exitOverride();
 
@@ -19,6 +21,8 @@ registerImport(program);
 registerTrain(program);
 registerEvaluate(program);
 registerModels(program);
+registerIndex(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -44,7 +44,7 @@ export interface EvaluationResult {
   /** Distance distributions, for plotting and for calibrating confidences. */
   distances: { same: DistanceSummary; different: DistanceSummary };
   /** P(same artist | distance) fitted on these pairs: the server's confidence for a verification. */
-  calibration: DistanceCalibration;
+  calibration: DistanceCalibration | null;
 }
 
 export interface DistanceSummary {
@@ -119,6 +119,6 @@ export function evaluateEmbeddings(
     artists: new Set(items.map((i) => i.artist)).size,
     roc: rocCurve(dSame, dDiff, referenceThresholds()),
     distances: { same: summarise(dSame, maxDistance), different: summarise(dDiff, maxDistance) },
-    calibration: fitDistanceCalibration(dSame, dDiff),
+    calibration: dSame.length && dDiff.length ? fitDistanceCalibration(dSame, dDiff) : null,
   };
 }

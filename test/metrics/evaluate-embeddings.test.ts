@@ -61,9 +61,9 @@ describe('evaluateEmbeddings', () => {
     expect(r.pairs).toEqual({ same: 5, different: 5, sameStyleDifferent: 5 });
     expect(r.roc).toHaveLength(101);
     // Calibrated: confident "same" at same-artist distances, confident "different" at 5 apart.
-    expect(r.calibration.slope).toBeLessThan(0);
-    expect(1 / (1 + Math.exp(-(r.calibration.intercept + r.calibration.slope * 0.1)))).toBeGreaterThan(0.9);
-    expect(1 / (1 + Math.exp(-(r.calibration.intercept + r.calibration.slope * 5)))).toBeLessThan(0.1);
+    expect(r.calibration!.slope).toBeLessThan(0);
+    expect(1 / (1 + Math.exp(-(r.calibration!.intercept + r.calibration!.slope * 0.1)))).toBeGreaterThan(0.9);
+    expect(1 / (1 + Math.exp(-(r.calibration!.intercept + r.calibration!.slope * 5)))).toBeLessThan(0.1);
   });
   it('scores an uninformative embedding near 0.5', () => {
     const n = 400;

@@ -1,0 +1,139 @@
+/**
+ * Wires the core services to the server's contract: one database, one live index, one encoder
+ * cache shared by queries, catalog, jobs and health.
+ */
+import { join } from 'node:path';
+import type { Config } from '../src/config.js';
+import type { Database } from '../src/db/client.js';
+import { CatalogRepository } from '../src/db/repositories/catalog-repository.js';
+import { EncoderProvider } from '../src/services/encoder-provider.js';
+import { CatalogService } from '../src/services/catalog-service.js';
+import { IndexService, type Logger } from '../src/services/index-service.js';
+import { JobService, type TrainFunction } from '../src/services/job-service.js';
+import { LiveIndex } from '../src/services/live-index.js';
+import { ModelService } from '../src/services/model-service.js';
+import { QueryService } from '../src/services/query-service.js';
+import { UploadStore } from '../src/services/upload-store.js';
+import type { ServerServices } from './services.js';
+
+export interface CoreServices {
+  live: LiveIndex;
+  encoders: EncoderProvider;
+  indexes: IndexService;
+  queries: QueryService;
+  catalog: CatalogService;
+  models: ModelService;
+  jobs: JobService;
+  uploads: UploadStore;
+  api: ServerServices;
+  close(): Promise<void>;
+}
+
+export function createServices(cfg: Config, db: Database, log: Logger, train?: TrainFunction): CoreServices {
+  const live = new LiveIndex();
+  const encoders = new EncoderProvider(cfg);
+  const indexes = new IndexService(cfg, db, live, encoders, log);
+  const uploads = new UploadStore(join(cfg.dataDir, 'uploads'));
+  const queries = new QueryService(db, live, encoders, uploads);
+  const catalog = new CatalogService(cfg, db, live, indexes);
+  const models = new ModelService(db, live);
+  const jobs = new JobService(cfg, db, indexes, queries, log, train);
+  const catalogRepo = new CatalogRepository(db.prisma);
+
+  const api: ServerServices = {
+    query: {
+      nearestArtists: (image, o) => queries.nearestArtists(image, o),
+      similarPaintings: (image, o) => queries.similarPaintings(image, o),
+      verify: (a, b) => queries.verify(a, b),
+    },
+    uploads: {
+      store: async (bytes, filename) => {
+        const u = await uploads.store(bytes, filename);
+        return { id: u.id, width: u.width, height: u.height, expiresAt: u.expiresAt.toISOString() };
+      },
+    },
+    catalog: {
+      artists: (p) => catalog.artists(p),
+      artist: (id) => catalog.artist(id),
+      paintings: (p) => catalog.paintings(p),
+      painting: (id) => catalog.painting(id),
+      imageFile: (id) => catalog.imageFile(id),
+      thumbnail: (id, size) => catalog.thumbnail(id, size),
+      addPainting: (input) => catalog.addPainting(input),
+      removePainting: (id) => catalog.removePainting(id),
+    },
+    models: {
+      list: () => models.list(),
+      get: (v) => models.get(v),
+      rocEvaluation: (v) => models.rocEvaluation(v),
+    },
+    index: {
+      status: async () => {
+        const s = live.serving;
+        const building = await jobs.activeIndexJob();
+        return {
+          serving: s
+            ? {
+                id: s.buildId,
+                modelVersion: s.modelVersion,
+                elementCount: s.index.size,
+                params: s.params,
+                buildSeconds: s.buildSeconds,
+                createdAt: s.createdAt.toISOString(),
+              }
+            : null,
+          building,
+        };
+      },
+    },
+    jobs: {
+      startIndex: (input) => jobs.startIndex(input).then(toApiJob),
+      startTraining: (input) => jobs.startTraining(input).then(toApiJob),
+      startEvaluation: (input) => jobs.startEvaluation(input).then(toApiJob),
+      get: (id) => jobs.get(id).then(toApiJob),
+      list: () => jobs.list().then((l) => l.map(toApiJob)),
+    },
+    health: {
+      ready: async () => {
+        const database = await catalogRepo.ping(2000);
+        const index = live.serving !== null;
+        const reasons = [...(database ? [] : ['database unreachable']), ...(index ? [] : ['no index loaded'])];
+        return { ready: database && index, database, index, reasons };
+      },
+    },
+  };
+
+  return {
+    live,
+    encoders,
+    indexes,
+    queries,
+    catalog,
+    models,
+    jobs,
+    uploads,
+    api,
+    async close() {
+      await jobs.idle();
+      await encoders.close();
+    },
+  };
+}
+
+type StoredJob = Awaited<ReturnType<JobService['get']>>;
+
+function toApiJob(j: StoredJob) {
+  return {
+    id: j.id,
+    kind: j.kind,
+    status: j.status,
+    phase: j.phase,
+    progress: { done: j.done, total: j.total },
+    params: j.params,
+    result: j.result,
+    error: j.errorCode ? { code: j.errorCode, message: j.errorMessage ?? '' } : null,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: j.startedAt?.toISOString() ?? null,
+    finishedAt: j.finishedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * `painter serve`: opens the database, recovers from an interrupted run (stale jobs and builds are
+ * marked failed), prepares the demo corpus on a fresh install, loads the newest good index and
+ * starts listening. Closing stops accepting, lets running jobs end, and closes the database.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeBackend, initBackend } from '../src/compute/backend.js';
+import type { Config } from '../src/config.js';
+import { openDatabase, type Database } from '../src/db/client.js';
+import { prepareDemo } from '../src/demo/prepare-demo.js';
+import type { Logger } from '../src/services/index-service.js';
+import type { TrainFunction } from '../src/services/job-service.js';
+import { trainModel } from '../training/train-service.js';
+import { createApp } from './app.js';
+import { createServices, type CoreServices } from './create-services.js';
+
+export interface StartOptions {
+  log?: Logger;
+  /** Generate, train and index a demo corpus when nothing has been imported (default true). */
+  demo?: boolean;
+  /** Host to bind (default all interfaces). */
+  host?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  core: CoreServices;
+  db: Database;
+  close(): Promise<void>;
+}
+
+export const consoleLogger: Logger = {
+  info: (m) => process.stderr.write(`${new Date().toISOString()} ${m}\n`),
+  warn: (m) => process.stderr.write(`${new Date().toISOString()} warning: ${m}\n`),
+};
+
+export async function startServer(cfg: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? consoleLogger;
+  const backend = describeBackend(await initBackend(cfg.backend));
+  log.info(backend);
+  const db = await openDatabase(cfg);
+  log.info(`database: ${db.kind === 'postgres' ? 'PostgreSQL' : `embedded (${cfg.embeddedDbDir})`}`);
+
+  const train: TrainFunction = async (overrides, report) => {
+    const r = await trainModel(cfg, db, {
+      overrides,
+      backend,
+      onPhase: report,
+      onStep: (p) => report(`training epoch ${p.epoch}/${p.epochs}`, p.step, p.steps),
+    });
+    return { version: r.version, seconds: r.seconds };
+  };
+  const core = createServices(cfg, db, log, train);
+  try {
+    const stale = await core.jobs.recoverInterrupted();
+    if (stale) log.warn(`${stale} job(s) interrupted by the last stop marked failed`);
+    if (options.demo ?? true) {
+      await prepareDemo(cfg, db, {
+        indexes: core.indexes,
+        log,
+        trainDemoModel: async (datasetId) => trainModel(cfg, db, { overrides: { preset: 'pretrained', epochs: 6 }, datasetId, backend }),
+      });
+    }
+    const serving = await core.indexes.loadNewest();
+    if (!serving) log.warn('no index to serve yet: run `painter index` (or POST /api/index/rebuild); queries answer 503 until then');
+  } catch (e) {
+    await core.close().catch(() => undefined);
+    await db.close();
+    throw e;
+  }
+
+  const { app, close: closeApp } = await createApp({ services: core.api, config: cfg });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(cfg.port, options.host ?? '0.0.0.0', () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address}:${address.port}`;
+  log.info(`listening on ${url} (REST under /api, GraphQL at /graphql)`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    server,
+    core,
+    db,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await closeApp();
+        await core.close();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Loaded encoders, one per model version. Queries use an encoder whose backbone (if any) stays
+ * loaded in a worker thread; bulk embedding (index builds) uses the feature cache and a worker per
+ * core instead.
+ */
+import type { Config } from '../config.js';
+import type { ModelVersion } from '../db/types.js';
+import type { Encoder } from '../encoders/encoder.js';
+import { loadEncoder } from '../encoders/load-encoder.js';
+import { readManifest } from '../encoders/model-manifest.js';
+import type { ResidentBackbone } from '../backbone/resident-worker.js';
+
+export class EncoderProvider {
+  private readonly queryEncoders = new Map<number, Promise<Encoder>>();
+  private resident: Promise<ResidentBackbone> | null = null;
+
+  constructor(private readonly cfg: Pick<Config, 'cacheDir' | 'workers'>) {}
+
+  /** The encoder for uploads and single files, kept for the process's lifetime. */
+  query(model: ModelVersion): Promise<Encoder> {
+    let e = this.queryEncoders.get(model.version);
+    if (!e) {
+      e = this.loadQueryEncoder(model);
+      // A failed load is not cached, so a fixed model file can be retried.
+      e.catch(() => this.queryEncoders.delete(model.version));
+      this.queryEncoders.set(model.version, e);
+    }
+    return e;
+  }
+
+  /** A fresh encoder for embedding many files; the caller disposes it. */
+  bulk(model: ModelVersion): Promise<Encoder> {
+    return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir, workers: this.cfg.workers });
+  }
+
+  async close(): Promise<void> {
+    for (const e of this.queryEncoders.values()) (await e.catch(() => null))?.dispose();
+    this.queryEncoders.clear();
+    const r = await this.resident?.catch(() => null);
+    this.resident = null;
+    await r?.close();
+  }
+
+  private async loadQueryEncoder(model: ModelVersion): Promise<Encoder> {
+    const manifest = await readManifest(model.dir);
+    if (manifest.kind !== 'head') return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir });
+    this.resident ??= import('../backbone/resident-worker.js').then((m) => m.ResidentBackbone.start());
+    return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir, resident: await this.resident });
+  }
+}
