@@ -1,7 +1,7 @@
 /**
  * Turns the nearest paintings into a ranking of artists. A single look-alike painting should not
  * outrank an artist whose work fills the neighbourhood, so the methods differ in how they weigh
- * one close painting against several fairly close ones; `painter bench` measures them.
+ * one close painting against several fairly close ones; bench/nearest-artists.ts measures them.
  */
 
 export interface Neighbour {
@@ -15,7 +15,7 @@ export type ArtistAggregation = 'nearest' | 'mean-top3' | 'vote';
 export const ARTIST_AGGREGATIONS: readonly ArtistAggregation[] = ['nearest', 'mean-top3', 'vote'];
 
 /** Default ranking, chosen by top-1 accuracy on held-out artists (README, "Nearest artists"). */
-export const DEFAULT_AGGREGATION: ArtistAggregation = 'vote';
+export const DEFAULT_AGGREGATION: ArtistAggregation = 'mean-top3';
 
 /** Temperature of the vote kernel, in embedding distance units (distances span 0–10). */
 const VOTE_TEMPERATURE = 0.5;

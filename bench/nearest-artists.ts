@@ -1,0 +1,126 @@
+/**
+ * The serving index on an imported corpus: recall@10 against exact search at several ef values,
+ * top-1 / top-5 nearest-artist accuracy of test-split paintings queried against the rest of the
+ * corpus (their own image excluded) for each artist ranking, and nearest-artist latency by id and
+ * by upload. Uses the configured database and the newest complete index (`painter index` first).
+ *
+ *   npx tsx bench/nearest-artists.ts [--queries 500] [--latency 200] [--uploads 40] [--out FILE]
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../src/compute/backend.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { CatalogRepository } from '../src/db/repositories/catalog-repository.js';
+import { IndexBuildRepository } from '../src/db/repositories/index-build-repository.js';
+import { groundTruth, measureRecall } from '../src/index/recall.js';
+import { ARTIST_AGGREGATIONS, rankArtists } from '../src/search/aggregate-artists.js';
+import { Rng } from '../src/util/random.js';
+import { createServices } from '../server/create-services.js';
+
+const { values } = parseArgs({
+  options: {
+    queries: { type: 'string', default: '500' },
+    latency: { type: 'string', default: '200' },
+    uploads: { type: 'string', default: '40' },
+    out: { type: 'string', default: 'bench/results/nearest-artists.json' },
+  },
+});
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+const cfg = loadConfig();
+await initBackend(cfg.backend);
+const db = await openDatabase(cfg);
+const log = { info: (m: string) => process.stderr.write(m + '\n'), warn: (m: string) => process.stderr.write(`warning: ${m}\n`) };
+const core = createServices(cfg, db, log);
+try {
+  const serving = await core.indexes.loadNewest();
+  if (!serving) throw new Error('no complete index: run `painter index` first');
+  const build = await new IndexBuildRepository(db.prisma).get(serving.buildId);
+  const labels = serving.index.labels();
+  const dim = serving.index.dim;
+  const rows = new Float32Array(labels.length * dim);
+  labels.forEach((l, i) => rows.set(serving.index.vector(l), i * dim));
+  const rng = new Rng(11);
+
+  // Recall@10 of the index against exact search, over corpus vectors as queries.
+  const sample = rng.sample(labels, Math.min(Number(values.queries), labels.length));
+  const queries = new Float32Array(sample.length * dim);
+  sample.forEach((l, i) => queries.set(serving.index.vector(l), i * dim));
+  const truth = groundTruth({ rows, labels, dim }, queries, 10);
+  const recall = [10, 20, 50, 100, 200].map((ef) => {
+    serving.index.setEf(ef);
+    const r = measureRecall(serving.index, queries, truth.neighbours, 10);
+    return { ef, recall: r.recall, minRecall: r.minRecall, queriesPerSecond: r.queriesPerSecond };
+  });
+  serving.index.setEf(serving.params.ef);
+
+  // Top-k artist accuracy of every test painting against the rest of the corpus.
+  const test = labels.filter((l) => serving.paintings.get(l)?.split === 'test');
+  const accuracy = Object.fromEntries(ARTIST_AGGREGATIONS.map((m) => [m, { top1: 0, top5: 0 }]));
+  for (const label of test) {
+    const own = serving.paintings.get(label)!.artistId;
+    const hits = serving.index.search(serving.index.vector(label), 51, (l) => l !== label);
+    const neighbours = hits.map((h) => ({ ...h, artistId: serving.paintings.get(h.label)!.artistId }));
+    for (const m of ARTIST_AGGREGATIONS) {
+      const ranked = rankArtists(neighbours, m).map((a) => a.artistId);
+      if (ranked[0] === own) accuracy[m].top1++;
+      if (ranked.slice(0, 5).includes(own)) accuracy[m].top5++;
+    }
+  }
+  for (const m of ARTIST_AGGREGATIONS) {
+    accuracy[m].top1 /= test.length;
+    accuracy[m].top5 /= test.length;
+  }
+
+  // Latency through the query service (what a request costs without HTTP).
+  const byId: number[] = [];
+  for (const label of rng.sample(test, Math.min(Number(values.latency), test.length))) {
+    const t = performance.now();
+    await core.queries.nearestArtists({ kind: 'painting', paintingId: label }, { k: 5 });
+    byId.push(performance.now() - t);
+  }
+  const catalog = new CatalogRepository(db.prisma);
+  const files = await catalog.getPaintings(rng.sample(test, Math.min(Number(values.uploads), test.length)));
+  const byUpload: number[] = [];
+  let first = true;
+  for (const p of files.values()) {
+    const bytes = await readFile(p.filePath);
+    const t = performance.now();
+    await core.queries.nearestArtists({ kind: 'upload', bytes }, { k: 5 });
+    // The first upload loads the backbone; it is reported apart.
+    if (!first) byUpload.push(performance.now() - t);
+    first = false;
+  }
+
+  const report = {
+    corpus: labels.length,
+    testQueries: test.length,
+    modelVersion: serving.modelVersion,
+    index: { id: serving.buildId, params: serving.params, buildSeconds: build?.buildSeconds ?? null },
+    exactQueriesPerSecond: truth.queriesPerSecond,
+    recall,
+    accuracy,
+    latencyMs: {
+      byId: { median: quantile(byId, 0.5), p95: quantile(byId, 0.95), n: byId.length },
+      byUpload: { median: quantile(byUpload, 0.5), p95: quantile(byUpload, 0.95), n: byUpload.length },
+    },
+  };
+  console.log(`corpus ${report.corpus} paintings, model v${report.modelVersion}, index ${report.index.id} built in ${report.index.buildSeconds?.toFixed(1)} s`);
+  console.log('ef    recall@10  min     queries/s   (exact: ' + truth.queriesPerSecond.toFixed(0) + ' queries/s)');
+  for (const r of recall) console.log(`${String(r.ef).padEnd(6)}${r.recall.toFixed(4).padEnd(11)}${r.minRecall.toFixed(2).padEnd(8)}${r.queriesPerSecond.toFixed(0)}`);
+  console.log(`artist ranking (${test.length} test paintings)   top-1    top-5`);
+  for (const m of ARTIST_AGGREGATIONS) console.log(`${m.padEnd(32)}${accuracy[m].top1.toFixed(3).padEnd(9)}${accuracy[m].top5.toFixed(3)}`);
+  console.log(`nearest artists by id: median ${report.latencyMs.byId.median.toFixed(1)} ms, p95 ${report.latencyMs.byId.p95.toFixed(1)} ms`);
+  console.log(`nearest artists by upload: median ${report.latencyMs.byUpload.median.toFixed(1)} ms, p95 ${report.latencyMs.byUpload.p95.toFixed(1)} ms`);
+  await mkdir(dirname(values.out!), { recursive: true });
+  await writeFile(values.out!, JSON.stringify(report, null, 2) + '\n');
+} finally {
+  await core.close();
+  await db.close();
+}
