@@ -4,7 +4,7 @@
  * complete, checksum-verified build is ever swapped in, so a crash mid-build leaves the previous
  * index serving.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
@@ -121,6 +121,8 @@ export class IndexService {
   async loadNewest(): Promise<ServingIndex | null> {
     const interrupted = await this.builds.failInterrupted('interrupted: the process stopped during the build');
     if (interrupted) this.log.warn(`${interrupted} interrupted index build(s) marked failed`);
+    const swept = await this.sweepStaging();
+    if (swept) this.log.warn(`${swept} staging director${swept === 1 ? 'y' : 'ies'} of killed builds removed`);
     for (const build of await this.builds.listComplete()) {
       try {
         return await this.swapIn(build);
@@ -130,6 +132,19 @@ export class IndexService {
       }
     }
     return null;
+  }
+
+  /** Staging directories (`<dir>.build-<pid>-<id>`) whose building process is gone. */
+  private async sweepStaging(): Promise<number> {
+    const root = join(this.cfg.dataDir, 'indexes');
+    let removed = 0;
+    for (const name of await readdir(root).catch(() => [] as string[])) {
+      const m = /\.build-(\d+)-/.exec(name);
+      if (!m || processAlive(Number(m[1]))) continue;
+      await rm(join(root, name), { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
   }
 
   /** Loads a complete build (verifying its checksum) and makes it the serving index. */
@@ -187,5 +202,17 @@ export class IndexService {
       await this.builds.updateChecksum(build.id, saved.checksum, serving.index.size);
     });
     return this.saving;
+  }
+}
+
+/** Another live process; this one counts as gone, since sweeping happens at start-up, before any build. */
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
