@@ -26,7 +26,7 @@ export interface CoreServices {
   jobs: JobService;
   uploads: UploadStore;
   api: ServerServices;
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<void>;
 }
 
 export function createServices(cfg: Config, db: Database, log: Logger, train?: TrainFunction): CoreServices {
@@ -113,8 +113,12 @@ export function createServices(cfg: Config, db: Database, log: Logger, train?: T
     jobs,
     uploads,
     api,
-    async close() {
-      await jobs.idle();
+    async close(graceMs = 10_000) {
+      // A job that cannot stop in time (a training step) is left; the next start marks it failed.
+      jobs.cancelAll();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([jobs.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
       await encoders.close();
     },
   };

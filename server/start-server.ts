@@ -21,6 +21,8 @@ export interface StartOptions {
   demo?: boolean;
   /** Host to bind (default all interfaces). */
   host?: string;
+  /** On close, requests still running after this long are cut off (default 10 s). */
+  graceMs?: number;
 }
 
 export interface RunningServer {
@@ -88,9 +90,12 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
     db,
     close() {
       closing ??= (async () => {
+        // Stop accepting; idle keep-alive connections close now, busy ones get the grace period.
+        const cutOff = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000);
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        clearTimeout(cutOff);
         await closeApp();
-        await core.close();
+        await core.close(options.graceMs ?? 10_000);
         await db.close();
       })();
       return closing;

@@ -111,6 +111,12 @@ export class JobService {
     return r !== undefined;
   }
 
+  /** Stops every running job (shutdown): each is recorded as failed, what was serving stays. */
+  cancelAll(): number {
+    for (const id of this.running.keys()) this.cancel(id);
+    return this.running.size;
+  }
+
   /** Resolves when every running job has ended (shutdown, tests). */
   async idle(): Promise<void> {
     await Promise.all([...this.running.values()].map((r) => r.promise));
