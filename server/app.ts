@@ -7,6 +7,7 @@ import type { Config } from '../src/config.js';
 import { createGraphql } from './graphql/apollo.js';
 import { createApiKeyCheck } from './http/api-key.js';
 import { errorHandler, notFound, type ServerLog } from './http/errors.js';
+import { createRateLimit } from './http/rate-limit.js';
 import { createUploads } from './http/upload.js';
 import { artistsRoutes } from './routes/artists.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -21,7 +22,7 @@ import type { ServerServices } from './services.js';
 
 export interface CreateAppOptions {
   services: ServerServices;
-  config: Pick<Config, 'apiKeys' | 'maxUploadBytes' | 'graphqlIntrospection'>;
+  config: Pick<Config, 'apiKeys' | 'maxUploadBytes' | 'graphqlIntrospection'> & Partial<Pick<Config, 'rateLimitPerMinute'>>;
   /** Where unexpected errors are reported (default: stderr). */
   log?: ServerLog;
 }
@@ -42,6 +43,8 @@ export async function createApp({ services, config, log = stderrLog }: CreateApp
   app.disable('x-powered-by');
   // Plain key=value query strings only: no nested objects from `a[b]=c`.
   app.set('query parser', 'simple');
+  // Health probes stay outside the limit: orchestrators poll them.
+  app.use(['/api', '/graphql'], createRateLimit(config.rateLimitPerMinute ?? 0));
   app.use(express.json({ limit: config.maxUploadBytes }));
 
   const apiKey = createApiKeyCheck(config.apiKeys);

@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   PAINTER_API_KEYS: z.string().optional(),
   PAINTER_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
   PAINTER_GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true'),
+  /** Requests per minute per API key or IP address under /api and /graphql (0 = unlimited). */
+  PAINTER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
 });
 
 export interface Config {
@@ -38,6 +40,8 @@ export interface Config {
   maxUploadBytes: number;
   /** Whether GraphQL introspection and the sandbox landing page are on. */
   graphqlIntrospection: boolean;
+  /** Requests per minute per client (API key or IP); 0 turns the limit off. */
+  rateLimitPerMinute: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -55,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiKeys: (parsed.PAINTER_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0),
     maxUploadBytes: Math.round(parsed.PAINTER_MAX_UPLOAD_MB * 1024 * 1024),
     graphqlIntrospection: parsed.PAINTER_GRAPHQL_INTROSPECTION === 'true',
+    rateLimitPerMinute: parsed.PAINTER_RATE_LIMIT_PER_MINUTE,
     ...overrides,
   };
 }

@@ -80,6 +80,7 @@ for (const target of TARGETS) {
           port: 0,
           apiKeys: [KEY],
           maxUploadBytes: 2 * 1024 * 1024,
+          rateLimitPerMinute: 0,
         },
       );
       await initBackend('wasm');
