@@ -35,6 +35,11 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
+  /** One item, uniformly. */
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+
   bool(p = 0.5): boolean {
     return this.next() < p;
   }

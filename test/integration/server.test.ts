@@ -17,6 +17,7 @@ import { importDataset } from '../../src/services/import-service.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import { trainModel } from '../../training/train-service.js';
 import { dropSchema, freshSchemaName, TARGETS, TEST_DATABASE_URL, urlWithSchema } from '../db/helpers.js';
+import { fuzzRequests } from '../support/fuzz-inputs.js';
 import { pngDeclaring, truncated } from '../support/hostile-images.js';
 
 const KEY = 'test-key-0123456789';
@@ -293,6 +294,23 @@ for (const target of TARGETS) {
       }
       expect((await json('/healthz')).status).toBe(200);
       expect((await json('/api/index')).body.serving.elementCount).toBe(60);
+    });
+
+    it('survives a seeded fuzz run of hostile requests: no 5xx, still answering', async () => {
+      const requests = await fuzzRequests(150, 20261129);
+      const serverErrors: string[] = [];
+      const seen = new Set<string>();
+      for (const r of requests) {
+        const res = await api(r.path, r.init);
+        await res.arrayBuffer();
+        if (res.status >= 500) serverErrors.push(`${r.label} ${r.path} → ${res.status}`);
+        expect(res.status).toBeGreaterThanOrEqual(200);
+        seen.add(`${r.label} ${res.status}`);
+      }
+      // The run reaches the decoders and the GraphQL limits, not only the first gate.
+      expect([...seen]).toEqual(expect.arrayContaining(['mutated image 422', 'huge declared size 413', 'deep GraphQL 400', 'wide GraphQL 400', 'random bytes 422']));
+      expect(serverErrors).toEqual([]);
+      expect((await json('/api/artists/nearest', post({ paintingId: 2 }))).status).toBe(200);
     });
   });
 }
