@@ -6,6 +6,7 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { databaseUnavailable } from '../../src/db/unavailable.js';
 import { ErrorCodes, isPainterError } from '../../src/errors.js';
 import type { ServerLog } from '../http/errors.js';
 
@@ -16,7 +17,8 @@ const PROTOCOL = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPP
 export function formatGraphqlError(log: ServerLog) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const { locations, path } = formatted;
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    const original = isPainterError(unwrapped) ? unwrapped : (databaseUnavailable(unwrapped) ?? unwrapped);
     if (isPainterError(original)) {
       const { code, message, details } = original.toJSON();
       return { message, locations, path, extensions: { code, status: original.status, ...(details ? { details } : {}) } };

@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { MulterError } from 'multer';
 import { ZodError } from 'zod';
+import { databaseUnavailable } from '../../src/db/unavailable.js';
 import { isPainterError, PainterError } from '../../src/errors.js';
 import { invalidArgument } from './params.js';
 
@@ -41,6 +42,8 @@ export const notFound: RequestHandler = (req) => {
 /** The client-facing error for `err`, or null when it is a fault of ours. */
 export function toPainterError(err: unknown): PainterError | null {
   if (isPainterError(err)) return err;
+  const unavailable = databaseUnavailable(err);
+  if (unavailable) return unavailable;
   if (err instanceof ZodError) return invalidArgument(err);
   if (err instanceof MulterError) return fromMulter(err);
   // The router's own: a path parameter that is not valid percent-encoding.
