@@ -3,11 +3,15 @@
  * loaded in a worker thread; bulk embedding (index builds) uses the feature cache and a worker per
  * core instead.
  */
+import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { ModelVersion } from '../db/types.js';
 import type { Encoder } from '../encoders/encoder.js';
 import { loadEncoder } from '../encoders/load-encoder.js';
 import { readManifest } from '../encoders/model-manifest.js';
+import { WEIGHTS_BIN } from '../encoders/model-files.js';
+import { PainterError } from '../errors.js';
+import { sha256File } from '../util/files.js';
 import type { ResidentBackbone } from '../backbone/resident-worker.js';
 
 export class EncoderProvider {
@@ -29,7 +33,8 @@ export class EncoderProvider {
   }
 
   /** A fresh encoder for embedding many files; the caller disposes it. */
-  bulk(model: ModelVersion): Promise<Encoder> {
+  async bulk(model: ModelVersion): Promise<Encoder> {
+    await verifyWeights(model);
     return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir, workers: this.cfg.workers });
   }
 
@@ -42,9 +47,20 @@ export class EncoderProvider {
   }
 
   private async loadQueryEncoder(model: ModelVersion): Promise<Encoder> {
+    await verifyWeights(model);
     const manifest = await readManifest(model.dir);
     if (manifest.kind !== 'head') return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir });
     this.resident ??= import('../backbone/resident-worker.js').then((m) => m.ResidentBackbone.start());
     return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir, resident: await this.resident });
+  }
+}
+
+/** The weights must be the bytes training recorded: a damaged file is refused, never served. */
+async function verifyWeights(model: ModelVersion): Promise<void> {
+  if (!model.checksum) return;
+  const path = join(model.dir, WEIGHTS_BIN);
+  const actual = await sha256File(path).catch(() => null);
+  if (actual !== model.checksum) {
+    throw new PainterError('MODEL_CORRUPT', `Model v${model.version}: ${path} is ${actual ? 'damaged (checksum mismatch)' : 'missing'}`, { version: model.version, path });
   }
 }
