@@ -34,6 +34,7 @@ export const ErrorCodes = {
   CURSOR_INVALID: { status: 400, message: 'Invalid pagination cursor' },
   INDEX_NOT_READY: { status: 503, message: 'No index is loaded yet' },
   INDEX_CORRUPT: { status: 422, message: 'Index files are missing or corrupt' },
+  STORAGE_FAILED: { status: 507, message: 'The data directory could not be written' },
   JOB_CONFLICT: { status: 409, message: 'A job of this kind is already running' },
   API_KEY_REQUIRED: { status: 401, message: 'This operation needs an API key' },
   API_KEY_INVALID: { status: 403, message: 'The API key is not valid' },

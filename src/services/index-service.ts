@@ -108,9 +108,10 @@ export class IndexService {
       this.log.info(`index ${build.id}: ${built.elementCount} paintings, model v${model.version}, built in ${built.seconds.toFixed(1)} s`);
       return await this.builds.markComplete(build.id, { elementCount: built.elementCount, buildSeconds: built.seconds, checksum: built.checksum });
     } catch (e) {
-      await this.builds.markFailed(build.id, e instanceof Error ? e.message : String(e)).catch(() => undefined);
+      const error = storageError(e, build.dir) ?? e;
+      await this.builds.markFailed(build.id, error instanceof Error ? error.message : String(error)).catch(() => undefined);
       await rm(build.dir, { recursive: true, force: true }).catch(() => undefined);
-      throw e;
+      throw error;
     }
   }
 
@@ -215,4 +216,15 @@ function processAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+const STORAGE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EIO']);
+
+/** A full, read-only or misconfigured disk says so, instead of surfacing as an internal error. */
+function storageError(e: unknown, dir: string): PainterError | null {
+  // Errors from the build worker arrive as messages: their errno code is only in the text.
+  const raw = (e as NodeJS.ErrnoException | null)?.code ?? /\b(E[A-Z]{2,7})\b/.exec(e instanceof Error ? e.message : '')?.[1];
+  const code = typeof raw === 'string' && STORAGE_CODES.has(raw) ? raw : null;
+  if (!code) return null;
+  return new PainterError('STORAGE_FAILED', `The index could not be written to ${dir} (${code}: ${(e as Error).message})`, { code, dir }, { cause: e });
 }

@@ -3,7 +3,7 @@
  * recorded in the database are refused at load with a message naming the file, and the server
  * falls back to the newest build that is still good.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,23 @@ describe('damaged files at load', () => {
       expect(warnings.join('\n')).toMatch(/damaged \(checksum mismatch\)/);
     } finally {
       restore();
+    }
+    expect((await load())?.buildId).toBe(builds[1].id);
+  });
+
+  it('fails a rebuild whose index directory cannot be written with STORAGE_FAILED, keeping the good builds', async () => {
+    // A file where the index directory should be: every write below it fails, even as root.
+    const indexes = join(cfg.dataDir, 'indexes');
+    const aside = `${indexes}.aside`;
+    renameSync(indexes, aside);
+    writeFileSync(indexes, 'not a directory');
+    const encoders = new EncoderProvider(cfg);
+    try {
+      await expect(new IndexService(cfg, db, new LiveIndex(), encoders, log).build()).rejects.toMatchObject({ code: 'STORAGE_FAILED', status: 507 });
+    } finally {
+      await encoders.close();
+      rmSync(indexes);
+      renameSync(aside, indexes);
     }
     expect((await load())?.buildId).toBe(builds[1].id);
   });
