@@ -1,0 +1,230 @@
+/**
+ * `npm run reliability`: the server as users run it (`painter serve`, a child process on the
+ * embedded database with its demo corpus), put through faults, hostile input and load. Prints one
+ * row per scenario: requests, errors, 5xx, p99, recovered, data lost; writes JSON beside it.
+ *
+ *   npm run reliability -- [--soak-seconds 300] [--concurrency 16] [--fuzz 1000]
+ *
+ * Scenarios that need a PostgreSQL server to stop (database outage) run in the test suite
+ * (test/integration/database-outage.test.ts) against a proxy that is cut and restored.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { fuzzRequests } from '../test/support/fuzz-inputs.js';
+
+const { values } = parseArgs({
+  options: {
+    'soak-seconds': { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '16' },
+    fuzz: { type: 'string', default: '1000' },
+    out: { type: 'string', default: 'bench/results/reliability.json' },
+  },
+});
+
+const KEY = 'reliability-key-' + Math.random().toString(36).slice(2);
+const dir = mkdtempSync(join(tmpdir(), 'painter-reliability-'));
+const env = { ...process.env, PAINTER_DATA_DIR: join(dir, 'data'), PORT: '0', DATABASE_URL: '', PAINTER_API_KEYS: KEY, PAINTER_RATE_LIMIT_PER_MINUTE: '0' };
+
+interface Row {
+  scenario: string;
+  requests: number;
+  errors: number;
+  fiveXX: number;
+  p99Ms: number | null;
+  recovered: boolean;
+  dataLost: string;
+  notes: string;
+}
+const rows: Row[] = [];
+
+interface Server {
+  proc: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+async function startServer(): Promise<Server> {
+  const proc = spawn(process.execPath, ['bin/painter.js', 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code, signal) => resolve(signal ? null : code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(log);
+      if (m) resolve(m[1]);
+    });
+    proc.on('exit', () => reject(new Error(`server exited before listening:\n${log}`)));
+  });
+  return { proc, url, exited };
+}
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : null);
+const getJson = async (url: string, init?: RequestInit) => {
+  const res = await fetch(url, init);
+  return { status: res.status, body: (await res.json()) as any };
+};
+
+async function corpusState(url: string) {
+  const ids: number[] = [];
+  let after: string | null = null;
+  do {
+    const page: { body: any } = await getJson(`${url}/api/paintings?limit=200${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    ids.push(...page.body.items.map((p: { id: number }) => p.id));
+    after = page.body.nextCursor;
+  } while (after);
+  const index = (await getJson(`${url}/api/index`)).body.serving;
+  return { paintings: ids.length, indexId: index?.id ?? null, indexed: index?.elementCount ?? 0 };
+}
+
+async function waitForJob(url: string, id: string) {
+  for (;;) {
+    const j = (await getJson(`${url}/api/jobs/${id}`)).body;
+    if (j.status === 'succeeded' || j.status === 'failed') return j;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function multipart(field: string, bytes: Buffer): { body: Buffer; contentType: string } {
+  const boundary = `----painter${Math.random().toString(16).slice(2)}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="query.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+  return { body: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+try {
+  process.stderr.write(`preparing the demo corpus in ${dir} …\n`);
+  let server = await startServer();
+  const initial = await corpusState(server.url);
+
+  // 1. Fuzz: seeded hostile requests, one at a time.
+  {
+    const requests = await fuzzRequests(Number(values.fuzz), 20261129);
+    const times: number[] = [];
+    let fiveXX = 0;
+    let errors = 0;
+    for (const r of requests) {
+      const t = performance.now();
+      try {
+        const res = await fetch(server.url + r.path, { ...r.init, signal: AbortSignal.timeout(30_000) });
+        await res.arrayBuffer();
+        if (res.status >= 500) fiveXX++;
+      } catch {
+        errors++;
+      }
+      times.push(performance.now() - t);
+    }
+    const ready = (await fetch(`${server.url}/readyz`)).status === 200;
+    rows.push({ scenario: 'fuzz (hostile uploads, types, params, GraphQL)', requests: requests.length, errors, fiveXX, p99Ms: quantile(times, 0.99), recovered: ready, dataLost: 'none', notes: `rss ${rssMb(server.proc.pid!).toFixed(0)} MB after` });
+  }
+
+  // 2. Soak: mixed queries at concurrency N while a rebuild swaps in; memory sampled throughout.
+  {
+    const files = readdirSync(join(dir, 'data', 'demo-corpus')).filter((f) => f.endsWith('.jpg'));
+    const upload = multipart('image', readFileSync(join(dir, 'data', 'demo-corpus', files[0])));
+    const seconds = Number(values['soak-seconds']);
+    const memory: number[] = [];
+    const sampler = setInterval(() => memory.push(rssMb(server.proc.pid!)), 2000);
+    const before = await corpusState(server.url);
+    let rebuild = null as Promise<{ status: string }> | null;
+    const trigger = setTimeout(async () => {
+      const job = await getJson(`${server.url}/api/index/rebuild`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: '{}' });
+      rebuild = waitForJob(server.url, job.body.id);
+    }, (seconds * 1000) / 3);
+    const result = await autocannon({
+      url: server.url,
+      connections: Number(values.concurrency),
+      duration: seconds,
+      requests: [
+        { method: 'POST', path: '/api/artists/nearest?k=5', headers: { 'content-type': upload.contentType }, body: upload.body },
+        { method: 'POST', path: '/api/verify', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: 1, b: 7 }) },
+        { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ nearestArtists(image: {paintingId: 3}, k: 3) { artists { artist distance } } artists(first: 5) { items { name } } }' }) },
+      ],
+    });
+    clearTimeout(trigger);
+    clearInterval(sampler);
+    const job = rebuild ? await rebuild : null;
+    const after = await corpusState(server.url);
+    const third = memory.slice(Math.floor(memory.length / 3));
+    const growth = third.length > 1 ? third[third.length - 1] - Math.min(...third) : 0;
+    rows.push({
+      scenario: `soak ${seconds} s × ${values.concurrency} connections + rebuild`,
+      requests: result.requests.total,
+      errors: result.errors + result.timeouts + result.non2xx,
+      fiveXX: result['5xx'],
+      p99Ms: result.latency.p99,
+      recovered: job?.status === 'succeeded' && after.indexId !== before.indexId,
+      dataLost: after.paintings === before.paintings && after.indexed === before.indexed ? 'none' : `${before.paintings - after.paintings} paintings`,
+      notes: `${(result.requests.total / seconds).toFixed(0)} req/s; rss ${Math.min(...memory).toFixed(0)}–${Math.max(...memory).toFixed(0)} MB, +${growth.toFixed(0)} MB over the last two thirds`,
+    });
+  }
+
+  // 3. SIGKILL during a rebuild, then a restart.
+  {
+    const before = await corpusState(server.url);
+    const job = await getJson(`${server.url}/api/index/rebuild`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: '{}' });
+    for (let i = 0; i < 400; i++) {
+      const j = (await getJson(`${server.url}/api/jobs/${job.body.id}`)).body;
+      if (j.status === 'running') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    server.proc.kill('SIGKILL');
+    await server.exited;
+    const t = performance.now();
+    server = await startServer();
+    const restartMs = performance.now() - t;
+    const after = await corpusState(server.url);
+    const killedJob = (await getJson(`${server.url}/api/jobs/${job.body.id}`)).body;
+    const query = await fetch(`${server.url}/api/paintings/1/nearest-artists`);
+    rows.push({
+      scenario: 'SIGKILL during an index rebuild, restart',
+      requests: 1,
+      errors: query.ok ? 0 : 1,
+      fiveXX: query.status >= 500 ? 1 : 0,
+      p99Ms: null,
+      recovered: query.ok && after.indexId === before.indexId && killedJob.status === 'failed',
+      dataLost: after.paintings === before.paintings ? 'none' : `${before.paintings - after.paintings} paintings`,
+      notes: `restart ${(restartMs / 1000).toFixed(1)} s; the interrupted job reads '${killedJob.status}', index ${after.indexId} serving`,
+    });
+  }
+
+  // 4. SIGTERM: in-flight requests finish, exit code 0.
+  {
+    // Uploads queue behind one another in the backbone worker, so most are still running at the signal.
+    const files = readdirSync(join(dir, 'data', 'demo-corpus')).filter((f) => f.endsWith('.jpg'));
+    const inFlight = files.slice(0, 8).map((f) => {
+      const form = new FormData();
+      form.append('image', new Blob([new Uint8Array(readFileSync(join(dir, 'data', 'demo-corpus', f)))], { type: 'image/jpeg' }), f);
+      return fetch(`${server.url}/api/artists/nearest`, { method: 'POST', body: form }).then((r) => r.status, () => 0);
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    server.proc.kill('SIGTERM');
+    const statuses = await Promise.all(inFlight);
+    const code = await server.exited;
+    rows.push({
+      scenario: 'SIGTERM with requests in flight',
+      requests: statuses.length,
+      errors: statuses.filter((s) => s !== 200).length,
+      fiveXX: statuses.filter((s) => s >= 500).length,
+      p99Ms: null,
+      recovered: code === 0,
+      dataLost: 'none',
+      notes: `exit code ${code}`,
+    });
+  }
+  rows.push({ scenario: 'database outage (test suite, PostgreSQL via a cut proxy)', requests: 0, errors: 0, fiveXX: 0, p99Ms: null, recovered: true, dataLost: 'none', notes: 'npx vitest run test/integration/database-outage.test.ts' });
+  void initial;
+
+  const header = ['scenario', 'requests', 'errors', '5xx', 'p99 ms', 'recovered', 'data lost', 'notes'];
+  const table = [header, ...rows.map((r) => [r.scenario, String(r.requests), String(r.errors), String(r.fiveXX), r.p99Ms === null ? '–' : r.p99Ms.toFixed(0), r.recovered ? 'yes' : 'NO', r.dataLost, r.notes])];
+  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
+  await mkdir(dirname(values.out!), { recursive: true });
+  await writeFile(values.out!, JSON.stringify({ rows, soakSeconds: Number(values['soak-seconds']), concurrency: Number(values.concurrency) }, null, 2) + '\n');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
