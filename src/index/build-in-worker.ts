@@ -40,6 +40,9 @@ export interface BuildResult {
 
 type Done = Extract<BuildReply, { type: 'done' }>;
 
+/** How long a cancelled build may take to reach its next insert boundary before it is terminated. */
+const STOP_TIMEOUT_MS = 30_000;
+
 export async function buildIndexInWorker(options: BuildInWorkerOptions): Promise<BuildResult> {
   const { vectors, dim, dir, signal } = options;
   checkRows({ rows: vectors, labels: options.labels, dim });
@@ -60,6 +63,7 @@ export async function buildIndexInWorker(options: BuildInWorkerOptions): Promise
       seed: options.params.seed,
       outDir: join(staging, 'index'),
       progressEvery: Math.max(1, Math.floor(labels.length / 100)),
+      cancel: new Int32Array(new SharedArrayBuffer(4)),
     };
     const done = await runWorker(job, options.onProgress, signal);
     signal?.throwIfAborted();
@@ -84,6 +88,8 @@ function runWorker(job: BuildJob, onProgress: BuildInWorkerOptions['onProgress']
   return new Promise<Done>((resolve, reject) => {
     const worker = new Worker(WORKER_ENTRY, { workerData: job });
     let settled = false;
+    let exited = false;
+    worker.once('exit', () => (exited = true));
     const settle = (outcome: { done: Done } | { error: unknown }): void => {
       if (settled) return;
       settled = true;
@@ -92,11 +98,17 @@ function runWorker(job: BuildJob, onProgress: BuildInWorkerOptions['onProgress']
         resolve(outcome.done);
         return;
       }
-      // Wait for the thread to stop so it cannot write into the staging directory once it is removed.
-      worker.terminate().then(
-        () => reject(outcome.error),
-        () => reject(outcome.error),
-      );
+      // Ask the thread to stop between two inserts and wait for it, so it cannot write into the
+      // staging directory once it is removed. worker.terminate() inside hnswlib's native insert
+      // aborts the whole process, so it is only the last resort for a thread that does not stop.
+      Atomics.store(job.cancel, 0, 1);
+      const forced = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+      const finish = () => {
+        clearTimeout(forced);
+        reject(outcome.error);
+      };
+      if (exited) finish();
+      else worker.once('exit', finish);
     };
     const onAbort = (): void => settle({ error: signal?.reason ?? new DOMException('The index build was aborted', 'AbortError') });
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -14,6 +14,8 @@ export interface BuildJob {
   /** Directory the worker saves into (a staging directory owned by the caller). */
   outDir: string;
   progressEvery: number;
+  /** Set to 1 by the caller to stop the build between two inserts. */
+  cancel: Int32Array;
 }
 
 export type BuildReply =
@@ -30,10 +32,13 @@ try {
   const index = VectorIndex.create(job.dim, { ...job.params, seed: job.seed, capacity: Math.max(total, 1) });
   port.postMessage({ type: 'progress', done: 0, total } satisfies BuildReply);
   for (let i = 0; i < total; i++) {
+    // Checked between inserts: terminating the thread inside hnswlib's native insert aborts the process.
+    if (Atomics.load(job.cancel, 0) !== 0) throw new Error('cancelled');
     index.add(job.labels[i], job.vectors.subarray(i * job.dim, (i + 1) * job.dim));
     const done = i + 1;
     if (done % job.progressEvery === 0 || done === total) port.postMessage({ type: 'progress', done, total } satisfies BuildReply);
   }
+  if (Atomics.load(job.cancel, 0) !== 0) throw new Error('cancelled');
   const saved = await index.save(job.outDir);
   port.postMessage({ type: 'done', ...saved, elementCount: index.size } satisfies BuildReply);
 } catch (e) {
