@@ -3,7 +3,9 @@
  * input, call one of these, and serialise the answer. The real implementations live in
  * `src/services/`; tests can hand in fakes.
  */
-import type { Artist, PaintingSplit } from '../src/db/types.js';
+import type { Artist, Page, PaintingSplit } from '../src/db/types.js';
+import type { AddPainting } from '../src/services/catalog-service.js';
+import type { StartTraining } from '../src/services/job-service.js';
 import type {
   NearestArtistsResult,
   PaintingSummary,
@@ -13,11 +15,7 @@ import type {
   VerifyResult,
 } from '../src/search/types.js';
 
-export interface Page<T> {
-  items: T[];
-  /** Pass as `after` to get the next page; null on the last page. */
-  nextCursor: string | null;
-}
+export type { Page };
 
 export interface PageRequest {
   /** 1–200, default 50. */
@@ -98,27 +96,14 @@ export interface StartIndexJob {
   modelVersion?: number;
 }
 
-export interface StartTrainJob {
-  preset?: 'pretrained' | 'small' | 'seed';
-  epochs?: number;
-  loss?: 'triplet' | 'contrastive';
-  mining?: 'random' | 'batch-hard' | 'batch-all';
-  /** Rebuild the index with the new model when training succeeds (default true). */
-  rebuildIndex?: boolean;
-}
+/** What a training job may set; the rest comes from the preset. */
+export type StartTrainJob = StartTraining;
 
 export interface StartEvaluateJob {
   modelVersion?: number;
 }
 
-export interface AddPaintingInput {
-  bytes: Buffer;
-  filename?: string;
-  artist: string;
-  title?: string | null;
-  year?: string | null;
-  style?: string | null;
-}
+export type AddPaintingInput = AddPainting;
 
 export interface StoredUpload {
   id: string;

@@ -11,7 +11,7 @@ import type { Database } from '../db/client.js';
 import { CatalogRepository } from '../db/repositories/catalog-repository.js';
 import { DatasetRepository } from '../db/repositories/dataset-repository.js';
 import { IndexBuildRepository } from '../db/repositories/index-build-repository.js';
-import type { PaintingSplit } from '../db/types.js';
+import type { Page, PaintingSplit } from '../db/types.js';
 import { PainterError } from '../errors.js';
 import { MAX_INPUT_PIXELS } from '../dataset/probe-image.js';
 import { contentTypeForPath, extensionFor, validateUpload } from '../images/validate-upload.js';
@@ -22,11 +22,6 @@ import type { LiveIndex } from './live-index.js';
 import { toSummary } from './painting-summary.js';
 
 export const THUMBNAIL_SIZES = [128, 256, 512] as const;
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
 export interface AddPainting {
   bytes: Buffer;

@@ -18,6 +18,7 @@ export interface StartTraining {
   epochs?: number;
   loss?: 'triplet' | 'contrastive';
   mining?: 'random' | 'batch-hard' | 'batch-all';
+  /** Rebuild the index with the new model when training succeeds (default true). */
   rebuildIndex?: boolean;
 }
 
