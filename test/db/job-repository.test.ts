@@ -86,8 +86,10 @@ for (const target of TARGETS) {
       await repo().start(job.id);
       expect((await errorOf(repo().start(job.id))).code).toBe('JOB_CONFLICT');
       await repo().succeed(job.id, { ok: true });
-      for (const attempt of [repo().fail(job.id, { code: 'INTERNAL', message: 'late' }), repo().succeed(job.id, {}), repo().progress(job.id, { done: 5 })]) {
-        const e = await errorOf(attempt);
+      // Thunks, so each attempt starts only when awaited: an eagerly created rejected promise would go unhandled.
+      const attempts = [() => repo().fail(job.id, { code: 'INTERNAL', message: 'late' }), () => repo().succeed(job.id, {}), () => repo().progress(job.id, { done: 5 })];
+      for (const attempt of attempts) {
+        const e = await errorOf(attempt());
         expect(e.code).toBe('JOB_CONFLICT');
         expect(e.details).toMatchObject({ id: job.id, status: 'succeeded' });
       }
