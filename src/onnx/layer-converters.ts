@@ -146,6 +146,57 @@ export function batchNorm(g: GraphBuilder, layer: Layer, x: GraphTensor): GraphT
   return { name: g.op('BatchNormalization', inputs, { epsilon: { float: p.epsilon } }, layer.name), rank: x.rank };
 }
 
+/**
+ * DepthwiseConv2D (optionally with a following BatchNorm folded in) as a grouped Conv, one group
+ * per input channel; then its own activation. Output channel c·multiplier + m, as TF orders them.
+ */
+export function depthwiseConv2d(g: GraphBuilder, layer: Layer, x: GraphTensor, bn: BatchNormParams | null): GraphTensor {
+  const c = config(layer);
+  requireChannelsLast(layer, c);
+  if (x.rank !== 4) throw unsupported(layer, `rank-${x.rank} input`);
+  const [kh, kw] = pair(c.kernelSize, 1);
+  const mult = (c.depthMultiplier as number | undefined) ?? 1;
+  const w = weights(layer);
+  let kernel = w[0]; // [kh, kw, cin, mult]: the output channel (cin·mult + m) is the fastest pair of axes
+  let bias: Float32Array | null = c.useBias === false ? null : w[1];
+  const cin = kernel.length / (kh * kw * mult);
+  const cout = cin * mult;
+  if (bn) ({ kernel, bias } = foldBatchNorm(kernel, bias, bn));
+  // → ONNX [cout, 1, kh, kw] with group = cin
+  const onnxKernel = new Float32Array(kernel.length);
+  for (let y = 0; y < kh; y++)
+    for (let xx = 0; xx < kw; xx++)
+      for (let o = 0; o < cout; o++) onnxKernel[(o * kh + y) * kw + xx] = kernel[(y * kw + xx) * cout + o];
+  const inputs = [x.name, g.floatConst(`${layer.name}_W`, [cout, 1, kh, kw], onnxKernel)];
+  if (bias) inputs.push(g.floatConst(`${layer.name}_B`, [cout], bias));
+  const out = g.op(
+    'Conv',
+    inputs,
+    { kernel_shape: [kh, kw], strides: pair(c.strides, 1), dilations: pair(c.dilationRate, 1), auto_pad: autoPad(layer, c.padding), group: cin },
+    layer.name,
+  );
+  return activation(g, layer, c.activation, { name: out, rank: 4 });
+}
+
+/** ZeroPadding2D: tfjs [[top, bottom], [left, right]] → ONNX Pad over the NCHW spatial axes. */
+export function zeroPadding2d(g: GraphBuilder, layer: Layer, x: GraphTensor): GraphTensor {
+  const c = config(layer);
+  requireChannelsLast(layer, c);
+  if (x.rank !== 4) throw unsupported(layer, `rank-${x.rank} input`);
+  const p = c.padding;
+  const [[top, bottom], [left, right]] =
+    typeof p === 'number' ? [[p, p], [p, p]] : (p as (number | number[])[]).map((v) => (typeof v === 'number' ? [v, v] : v)) as number[][];
+  const pads = g.int64Const(`${layer.name}_pads`, [0, 0, top, left, 0, 0, bottom, right]);
+  return { name: g.op('Pad', [x.name, pads], { mode: 'constant' }, layer.name), rank: 4 };
+}
+
+/** Add of several same-shaped tensors (residual connections). */
+export function add(g: GraphBuilder, layer: Layer, xs: GraphTensor[]): GraphTensor {
+  if (xs.length < 2) throw unsupported(layer, `${xs.length} inputs (Add needs two or more)`);
+  if (xs.some((x) => x.rank !== xs[0].rank)) throw unsupported(layer, 'inputs of different ranks');
+  return { name: g.op('Sum', xs.map((x) => x.name), {}, layer.name), rank: xs[0].rank };
+}
+
 export function pool2d(g: GraphBuilder, layer: Layer, x: GraphTensor, kind: 'MaxPool' | 'AveragePool'): GraphTensor {
   const c = config(layer);
   requireChannelsLast(layer, c);

@@ -149,12 +149,36 @@ describe('exportToOnnx', () => {
     model.dispose();
   });
 
-  it('refuses multi-input layers', () => {
+  it('matches tfjs on a branching MobileNetV2-style block: padding, depthwise conv, ReLU6, residual Add', async () => {
+    const input = tf.input({ shape: [17, 17, 3] });
+    let x = tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]] }).apply(input) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'valid', useBias: false }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ epsilon: 1e-3 }).apply(x) as tf.SymbolicTensor;
+    const trunk = tf.layers.reLU({ maxValue: 6 }).apply(x) as tf.SymbolicTensor;
+    let y = tf.layers.conv2d({ filters: 16, kernelSize: 1, padding: 'same', useBias: false }).apply(trunk) as tf.SymbolicTensor;
+    y = tf.layers.batchNormalization({}).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reLU({ maxValue: 6 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false, depthMultiplier: 2 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.batchNormalization({}).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reLU({ maxValue: 6 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.conv2d({ filters: 8, kernelSize: 1, padding: 'same' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.batchNormalization({}).apply(y) as tf.SymbolicTensor;
+    const merged = tf.layers.add({}).apply([trunk, y]) as tf.SymbolicTensor;
+    let z = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'valid', activation: 'relu6' }).apply(merged) as tf.SymbolicTensor;
+    z = tf.layers.globalAveragePooling2d({}).apply(z) as tf.SymbolicTensor;
+    z = tf.layers.dense({ units: 10 }).apply(z) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: z });
+    randomiseBatchNorms(model, 5);
+    await expectParity(model, [2, 17, 17, 3], 9);
+    model.dispose();
+  });
+
+  it('refuses merges other than Add', () => {
     const input = tf.input({ shape: [4] });
     const a = tf.layers.dense({ units: 3, name: 'a' }).apply(input) as tf.SymbolicTensor;
     const b = tf.layers.dense({ units: 3, name: 'b' }).apply(input) as tf.SymbolicTensor;
-    const sum = tf.layers.add({ name: 'merge' }).apply([a, b]) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: input, outputs: sum });
+    const joined = tf.layers.concatenate({ name: 'merge' }).apply([a, b]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: joined });
     expect(() => exportToOnnx(model, { embeddingScale: SCALE })).toThrow(/layer "merge".*2 inputs/);
     model.dispose();
   });
