@@ -17,7 +17,14 @@ const EnvSchema = z.object({
   PAINTER_GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true'),
   /** Requests per minute per API key or IP address under /api and /graphql (0 = unlimited). */
   PAINTER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  PAINTER_INFERENCE: z.enum(['auto', 'onnx', 'tfjs']).default('auto'),
+  PAINTER_INFERENCE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  PAINTER_DECODE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  PAINTER_MAX_BATCH: z.coerce.number().int().min(1).max(256).default(16),
+  PAINTER_BATCH_WINDOW_MS: z.coerce.number().min(0).max(1000).default(4),
 });
+
+export type InferenceRuntime = 'auto' | 'onnx' | 'tfjs';
 
 export interface Config {
   /** PostgreSQL connection string; when absent the embedded database under dataDir is used. */
@@ -42,6 +49,15 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** Requests per minute per client (API key or IP); 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Which runtime embeds images: ONNX Runtime where a model has an export (auto), or always one. */
+  inference: InferenceRuntime;
+  /** ONNX Runtime intra-op threads (default: one per core). */
+  inferenceThreads?: number;
+  /** Worker threads decoding images for ONNX inference (default: up to 2). */
+  decodeWorkers?: number;
+  /** Largest micro-batch of concurrent requests, and how long a lone request waits for company. */
+  maxBatch: number;
+  batchWindowMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -60,6 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxUploadBytes: Math.round(parsed.PAINTER_MAX_UPLOAD_MB * 1024 * 1024),
     graphqlIntrospection: parsed.PAINTER_GRAPHQL_INTROSPECTION === 'true',
     rateLimitPerMinute: parsed.PAINTER_RATE_LIMIT_PER_MINUTE,
+    inference: parsed.PAINTER_INFERENCE,
+    inferenceThreads: parsed.PAINTER_INFERENCE_THREADS,
+    decodeWorkers: parsed.PAINTER_DECODE_WORKERS,
+    maxBatch: parsed.PAINTER_MAX_BATCH,
+    batchWindowMs: parsed.PAINTER_BATCH_WINDOW_MS,
     ...overrides,
   };
 }

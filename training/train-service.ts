@@ -13,6 +13,7 @@ import { ModelRepository } from '../src/db/repositories/model-repository.js';
 import { buildCnn, buildHead } from '../src/encoders/architectures.js';
 import { applyFeatureTransform, fitFeatureTransform, transformedDim, type FeatureTransform } from '../src/encoders/feature-transform.js';
 import { saveLayersModel, WEIGHTS_BIN } from '../src/encoders/model-files.js';
+import { exportSavedModel } from '../src/onnx/export-model.js';
 import { writeManifest, type ModelManifest } from '../src/encoders/model-manifest.js';
 import type { PresetDefinition } from '../src/encoders/presets.js';
 import { PainterError } from '../src/errors.js';
@@ -47,6 +48,8 @@ export interface TrainResult {
   bestEpoch: number;
   resumedFrom: number;
   seconds: number;
+  /** The ONNX export for serving, or why there is none (the model then serves on tfjs). */
+  onnx: { file: string; bytes: number } | { error: string };
 }
 
 interface Prepared {
@@ -184,6 +187,13 @@ export async function trainModel(cfg: Config, db: Database, req: TrainRequest): 
     });
 
     await saveLayersModel(prepared.model, dir);
+    req.onPhase?.('export', 0, 1);
+    // Serving runs the ONNX export; a model it cannot export still serves (on tfjs), so this never fails training.
+    const onnx = await exportSavedModel(dir).then(
+      (a) => ({ file: a.file, bytes: a.bytes }),
+      (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+    );
+    req.onPhase?.('export', 1, 1);
     const metrics = { history: result.history, bestEpoch: result.bestEpoch, bestValAuc: result.bestAuc, stoppedEarly: result.stoppedEarly };
     await writeJsonAtomic(join(dir, 'metrics.json'), metrics);
     await models.markComplete(version, { metrics, checksum: await sha256File(join(dir, WEIGHTS_BIN)) });
@@ -198,6 +208,7 @@ export async function trainModel(cfg: Config, db: Database, req: TrainRequest): 
       bestEpoch: result.bestEpoch,
       resumedFrom: result.resumedFrom,
       seconds: (performance.now() - started) / 1000,
+      onnx,
     };
   } catch (e) {
     // Leave the version resumable: only a failure that a retry cannot fix marks it failed.

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { ModelRepository } from '../../src/db/repositories/model-repository.js';
+import { initBackend } from '../../src/compute/backend.js';
+import { PainterError } from '../../src/errors.js';
+import { exportSavedModel } from '../../src/onnx/export-model.js';
 import { withDatabase } from '../context.js';
 
 export function registerModels(program: Command): void {
@@ -16,6 +19,27 @@ export function registerModels(program: Command): void {
         }
         if (models.length === 0) console.log('no model versions yet: run `painter train`');
         for (const m of models) console.log(`v${m.version}\t${m.preset}\t${m.status}\t${m.dir}`);
+      });
+    });
+
+  program
+    .command('export')
+    .description('export model versions to ONNX for serving (training does this already; for older versions)')
+    .argument('<versions...>', 'model versions, e.g. 3 4')
+    .action(async (versions: string[]) => {
+      await withDatabase(async (_cfg, db) => {
+        await initBackend('cpu');
+        const repo = new ModelRepository(db.prisma);
+        for (const v of versions) {
+          const version = Number(v);
+          const model = Number.isInteger(version) ? await repo.get(version) : null;
+          if (!model) throw new PainterError('MODEL_NOT_FOUND', `No model version ${v}`);
+          const started = performance.now();
+          const artifact = await exportSavedModel(model.dir);
+          process.stderr.write(
+            `v${version}: ${model.dir}/${artifact.file} (${(artifact.bytes / 2 ** 20).toFixed(1)} MiB, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+          );
+        }
       });
     });
 }

@@ -105,6 +105,11 @@ export function registerTrain(program: Command): void {
           `model v${result.version} saved to ${result.dir} (best epoch ${result.bestEpoch}, ${result.seconds.toFixed(0)} s` +
             (result.resumedFrom ? `, resumed after epoch ${result.resumedFrom}` : '') + ')\n',
         );
+        process.stderr.write(
+          'error' in result.onnx
+            ? `warning: no ONNX export (${result.onnx.error}); the model serves on tfjs\n`
+            : `ONNX export for serving: ${result.onnx.file} (${(result.onnx.bytes / 2 ** 20).toFixed(1)} MiB)\n`,
+        );
       });
     });
 }

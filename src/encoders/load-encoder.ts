@@ -6,7 +6,12 @@ import { buildCnn, buildHead } from './architectures.js';
 import { backboneCacheFile, DEFAULT_FEATURE_BLOCKS } from './backbone-defaults.js';
 import { BackboneFeatureEncoder, CnnEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
 import { loadLayersModel } from './model-files.js';
-import { readManifest } from './model-manifest.js';
+import { readManifest, type ModelManifest } from './model-manifest.js';
+import { PainterError } from '../errors.js';
+import type { DecodePool } from '../inference/decode-pool.js';
+import { OnnxEncoder } from '../inference/onnx-encoder.js';
+import { verifiedOnnx } from '../onnx/export-model.js';
+import type { InferenceRuntime } from '../config.js';
 import { getPreset } from './presets.js';
 import { fitFeatureTransform, transformedDim } from './feature-transform.js';
 
@@ -18,6 +23,39 @@ export interface EncoderEnvironment {
   workers?: number;
   /** Serve features from this loaded backbone instead of a pool per call (no cache). */
   resident?: BackboneOptions['resident'];
+  /** ONNX Runtime serving; without it (or with runtime 'tfjs') models run on tfjs. */
+  inference?: InferenceEnvironment;
+}
+
+export interface InferenceEnvironment {
+  /** auto: ONNX Runtime where the model has a verified ONNX export, tfjs otherwise. */
+  runtime: InferenceRuntime;
+  decodePool(): Promise<DecodePool>;
+  threads?: number;
+  maxBatch?: number;
+  windowMs?: number;
+}
+
+/** An ONNX-served encoder when the model has a verified export and the runtime allows it; null for tfjs. */
+async function onnxEncoder(dir: string, manifest: ModelManifest, name: string, env: InferenceEnvironment | undefined): Promise<Encoder | null> {
+  if (!env || env.runtime === 'tfjs') return null;
+  const onnx = await verifiedOnnx(dir, manifest);
+  if (!onnx) {
+    if (env.runtime === 'onnx') {
+      throw new PainterError('MODEL_CORRUPT', `Model v${manifest.version} has no usable ONNX export in ${dir}: run \`painter export ${manifest.version}\``, { version: manifest.version });
+    }
+    return null;
+  }
+  return OnnxEncoder.create({
+    name: `${name} onnx`,
+    modelPath: onnx.path,
+    dim: manifest.embeddingDim,
+    decode: onnx.artifact.decode,
+    decodePool: await env.decodePool(),
+    threads: env.threads,
+    maxBatch: env.maxBatch,
+    windowMs: env.windowMs,
+  });
 }
 
 function backboneOptions(env: EncoderEnvironment): BackboneOptions {
@@ -26,8 +64,10 @@ function backboneOptions(env: EncoderEnvironment): BackboneOptions {
 
 export async function loadEncoder(dir: string, env: EncoderEnvironment): Promise<Encoder> {
   const manifest = await readManifest(dir);
-  const model = await loadLayersModel(dir);
   const name = `v${manifest.version} (${manifest.preset})`;
+  const served = await onnxEncoder(dir, manifest, name, env.inference);
+  if (served) return served;
+  const model = await loadLayersModel(dir);
   if (manifest.kind === 'head') {
     if (!manifest.backbone) throw new RangeError(`${dir}: a head model needs its backbone feature transform`);
     return new HeadEncoder(name, model, manifest.backbone.featureTransform, manifest.embeddingScale, backboneOptions(env));

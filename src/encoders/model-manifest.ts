@@ -8,6 +8,17 @@ import { PainterError } from '../errors.js';
 import { writeJsonAtomic } from '../util/files.js';
 import type { FeatureTransform } from './feature-transform.js';
 import type { PresetName } from './presets.js';
+import type { DecodeSpec } from '../inference/decode-spec.js';
+
+/** The model exported to ONNX (see onnx/export-model.ts). */
+export interface OnnxArtifact {
+  file: string;
+  sha256: string;
+  bytes: number;
+  /** How images are decoded into the graph's input. */
+  decode: DecodeSpec;
+  exportedAt: string;
+}
 
 export const MANIFEST_JSON = 'manifest.json';
 
@@ -20,6 +31,8 @@ export interface ModelManifest {
   embeddingScale: number;
   /** For head models: the frozen backbone and how its features feed the head. */
   backbone?: { id: string; featureTransform: FeatureTransform };
+  /** Present once the model has been exported to ONNX. */
+  onnx?: OnnxArtifact;
   /** The full training configuration (see training/config.ts). */
   training: Record<string, unknown>;
   datasetId: number | null;

@@ -52,7 +52,10 @@ export class GraphBuilder {
     const count = dims.reduce((a, b) => a * b, 1);
     if (values.length !== count) throw new Error(`Initialiser ${base}: ${values.length} values for shape [${dims}]`);
     const name = this.name(base);
-    this.initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: Array.from(values) });
+    // raw_data (little-endian bytes) rather than float_data: protobufjs encodes a repeated float
+    // field value by value, which takes seconds for a backbone's millions of weights.
+    const f32 = Float32Array.from(values);
+    this.initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength) });
     return name;
   }
 

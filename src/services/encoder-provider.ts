@@ -4,21 +4,46 @@
  * core instead.
  */
 import { join } from 'node:path';
-import type { Config } from '../config.js';
+import type { Config, InferenceRuntime } from '../config.js';
 import type { ModelVersion } from '../db/types.js';
 import type { Encoder } from '../encoders/encoder.js';
-import { loadEncoder } from '../encoders/load-encoder.js';
+import { loadEncoder, type EncoderEnvironment, type InferenceEnvironment } from '../encoders/load-encoder.js';
+import { DecodePool } from '../inference/decode-pool.js';
+import { verifiedOnnx } from '../onnx/export-model.js';
 import { readManifest } from '../encoders/model-manifest.js';
 import { WEIGHTS_BIN } from '../encoders/model-files.js';
 import { PainterError } from '../errors.js';
 import { sha256File } from '../util/files.js';
 import type { ResidentBackbone } from '../backbone/resident-worker.js';
 
+export type EncoderConfig = Pick<Config, 'cacheDir' | 'workers'> &
+  Partial<Pick<Config, 'inference' | 'inferenceThreads' | 'decodeWorkers' | 'maxBatch' | 'batchWindowMs'>>;
+
 export class EncoderProvider {
   private readonly queryEncoders = new Map<number, Promise<Encoder>>();
   private resident: Promise<ResidentBackbone> | null = null;
+  private decodePool: Promise<DecodePool> | null = null;
 
-  constructor(private readonly cfg: Pick<Config, 'cacheDir' | 'workers'>) {}
+  constructor(private readonly cfg: EncoderConfig) {}
+
+  private get runtime(): InferenceRuntime {
+    return this.cfg.inference ?? 'auto';
+  }
+
+  /** ONNX Runtime settings shared by every encoder; the decode pool starts on first use. */
+  private inference(): InferenceEnvironment {
+    return {
+      runtime: this.runtime,
+      decodePool: () => {
+        const pool = (this.decodePool ??= DecodePool.start(this.cfg.decodeWorkers));
+        pool.catch(() => (this.decodePool = null));
+        return pool;
+      },
+      threads: this.cfg.inferenceThreads,
+      maxBatch: this.cfg.maxBatch,
+      windowMs: this.cfg.batchWindowMs,
+    };
+  }
 
   /** The encoder for uploads and single files, kept for the process's lifetime. */
   query(model: ModelVersion): Promise<Encoder> {
@@ -35,7 +60,7 @@ export class EncoderProvider {
   /** A fresh encoder for embedding many files; the caller disposes it. */
   async bulk(model: ModelVersion): Promise<Encoder> {
     await verifyWeights(model);
-    return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir, workers: this.cfg.workers });
+    return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir, workers: this.cfg.workers, inference: this.inference() });
   }
 
   async close(): Promise<void> {
@@ -44,14 +69,22 @@ export class EncoderProvider {
     const r = await this.resident?.catch(() => null);
     this.resident = null;
     await r?.close();
+    const pool = await this.decodePool?.catch(() => null);
+    this.decodePool = null;
+    await pool?.close();
   }
 
   private async loadQueryEncoder(model: ModelVersion): Promise<Encoder> {
     await verifyWeights(model);
     const manifest = await readManifest(model.dir);
-    if (manifest.kind !== 'head') return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir });
-    this.resident ??= import('../backbone/resident-worker.js').then((m) => m.ResidentBackbone.start());
-    return loadEncoder(model.dir, { cacheDir: this.cfg.cacheDir, resident: await this.resident });
+    const env: EncoderEnvironment = { cacheDir: this.cfg.cacheDir, inference: this.inference() };
+    // A head model served by tfjs needs the backbone kept loaded; its ONNX export carries its own.
+    const onnx = this.runtime !== 'tfjs' && (await verifiedOnnx(model.dir, manifest)) !== null;
+    if (manifest.kind === 'head' && !onnx) {
+      this.resident ??= import('../backbone/resident-worker.js').then((m) => m.ResidentBackbone.start());
+      env.resident = await this.resident;
+    }
+    return loadEncoder(model.dir, env);
   }
 }
 

@@ -1,0 +1,92 @@
+/**
+ * Micro-batching: concurrent requests for one encoder are run as one batch. A batch starts when
+ * `maxBatch` items wait, or `windowMs` after the first item arrived while the runner was idle;
+ * items that arrive while a batch runs go in the next batch as soon as it finishes (they already
+ * waited). So a lone request pays at most the window, and a loaded server runs full batches.
+ */
+
+export interface MicroBatcherOptions {
+  /** Floats per input item (e.g. h·w·3). */
+  itemLength: number;
+  maxBatch: number;
+  windowMs: number;
+  /** Batches allowed to run at once (one per inference worker). */
+  concurrency?: number;
+}
+
+/** Runs `n` items laid out back to back; returns n output rows back to back. */
+export type BatchRunner = (input: Float32Array, n: number) => Promise<Float32Array>;
+
+interface Waiting {
+  item: Float32Array;
+  resolve(row: Float32Array): void;
+  reject(e: unknown): void;
+}
+
+export interface BatchStats {
+  batches: number;
+  items: number;
+  largest: number;
+}
+
+export class MicroBatcher {
+  private queue: Waiting[] = [];
+  private running = 0;
+  private timer: NodeJS.Timeout | null = null;
+  readonly stats: BatchStats = { batches: 0, items: 0, largest: 0 };
+
+  constructor(
+    private readonly run: BatchRunner,
+    private readonly opts: MicroBatcherOptions,
+  ) {
+    if (opts.maxBatch < 1) throw new RangeError('maxBatch must be at least 1');
+  }
+
+  submit(item: Float32Array): Promise<Float32Array> {
+    if (item.length !== this.opts.itemLength) {
+      return Promise.reject(new RangeError(`batch item holds ${item.length} values, expected ${this.opts.itemLength}`));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.queue.length === 0 || this.running >= (this.opts.concurrency ?? 1)) return;
+    if (this.queue.length >= this.opts.maxBatch || this.opts.windowMs <= 0) {
+      this.flush();
+    } else {
+      this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
+    }
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.queue.length === 0 || this.running >= (this.opts.concurrency ?? 1)) return;
+    const batch = this.queue.splice(0, this.opts.maxBatch);
+    const n = batch.length;
+    const input = new Float32Array(n * this.opts.itemLength);
+    batch.forEach((w, i) => input.set(w.item, i * this.opts.itemLength));
+    this.running++;
+    this.stats.batches++;
+    this.stats.items += n;
+    this.stats.largest = Math.max(this.stats.largest, n);
+    this.run(input, n)
+      .then(
+        (out) => {
+          const dim = out.length / n;
+          if (!Number.isInteger(dim)) throw new Error(`a batch of ${n} returned ${out.length} values`);
+          batch.forEach((w, i) => w.resolve(out.slice(i * dim, (i + 1) * dim)));
+        },
+        (e: unknown) => batch.forEach((w) => w.reject(e)),
+      )
+      .catch((e: unknown) => batch.forEach((w) => w.reject(e)))
+      .finally(() => {
+        this.running--;
+        // Whoever queued during the run has waited long enough: go now.
+        if (this.queue.length > 0) this.flush();
+      });
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Exports a saved model version to ONNX beside its tfjs files (`encoder.onnx`) and records the
+ * file's checksum and the decoding it expects in the manifest. Serving and indexing then run it
+ * with ONNX Runtime; a model without the file (or whose file fails its checksum) falls back to tfjs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+
+import { backboneIdOf, DEFAULT_BACKBONE_SPEC } from '../backbone/features.js';
+import { MOBILENET_INPUT_SIZE, nsfwjsIOHandler } from '../backbone/load-mobilenet.js';
+import { loadLayersModel } from '../encoders/model-files.js';
+import { readManifest, writeManifest, type ModelManifest, type OnnxArtifact } from '../encoders/model-manifest.js';
+import { PainterError } from '../errors.js';
+import type { DecodeSpec } from '../inference/decode-spec.js';
+import { sha256, sha256File, writeFileAtomic } from '../util/files.js';
+import { exportToOnnx } from './export-encoder.js';
+import { exportHeadPipelineToOnnx } from './export-head-pipeline.js';
+
+export const ONNX_FILE = 'encoder.onnx';
+
+/** The decoding a model's ONNX graph takes its pixels in. */
+export function decodeSpecOf(manifest: ModelManifest): DecodeSpec {
+  return manifest.kind === 'head' ? { kind: 'square-bytes', size: MOBILENET_INPUT_SIZE } : { kind: 'crop-unit', size: manifest.inputSize };
+}
+
+/** ONNX bytes of a saved model (a tfjs backend must be ready). */
+export async function buildOnnx(dir: string, manifest: ModelManifest): Promise<Uint8Array> {
+  const model = await loadLayersModel(dir);
+  try {
+    if (manifest.kind === 'cnn') return exportToOnnx(model, { embeddingScale: manifest.embeddingScale });
+    const backbone = manifest.backbone;
+    if (!backbone) throw new PainterError('MODEL_CORRUPT', `${dir}: a head model needs its backbone feature transform`);
+    // The graph rebuilds the default backbone's features: a model trained on other features can't use it.
+    if (backbone.id !== backboneIdOf(DEFAULT_BACKBONE_SPEC)) {
+      throw new Error(`model v${manifest.version} was trained on backbone features ${backbone.id}, not the exportable ${backboneIdOf(DEFAULT_BACKBONE_SPEC)}`);
+    }
+    const mobilenet = await tf.loadLayersModel(nsfwjsIOHandler(DEFAULT_BACKBONE_SPEC.variant));
+    try {
+      return exportHeadPipelineToOnnx({
+        backbone: mobilenet,
+        spec: DEFAULT_BACKBONE_SPEC,
+        transform: backbone.featureTransform,
+        head: model,
+        embeddingScale: manifest.embeddingScale,
+        inputSize: MOBILENET_INPUT_SIZE,
+      });
+    } finally {
+      mobilenet.dispose();
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Writes `encoder.onnx` into the model folder and records it in the manifest. */
+export async function exportSavedModel(dir: string): Promise<OnnxArtifact> {
+  const manifest = await readManifest(dir);
+  const bytes = await buildOnnx(dir, manifest);
+  await writeFileAtomic(join(dir, ONNX_FILE), bytes);
+  const artifact: OnnxArtifact = { file: ONNX_FILE, sha256: sha256(bytes), bytes: bytes.byteLength, decode: decodeSpecOf(manifest), exportedAt: new Date().toISOString() };
+  await writeManifest(dir, { ...manifest, onnx: artifact });
+  return artifact;
+}
+
+/** The model's ONNX file if it exists and matches its recorded checksum; null means "use tfjs". */
+export async function verifiedOnnx(dir: string, manifest: ModelManifest): Promise<{ path: string; artifact: OnnxArtifact } | null> {
+  const artifact = manifest.onnx;
+  if (!artifact) return null;
+  const path = join(dir, artifact.file);
+  if ((await sha256File(path).catch(() => null)) !== artifact.sha256) return null;
+  return { path, artifact };
+}

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
+import { buildCnn } from '../../src/encoders/architectures.js';
+import { loadEncoder, type InferenceEnvironment } from '../../src/encoders/load-encoder.js';
+import { saveLayersModel } from '../../src/encoders/model-files.js';
+import { writeManifest } from '../../src/encoders/model-manifest.js';
+import { DecodePool } from '../../src/inference/decode-pool.js';
+import { OnnxEncoder } from '../../src/inference/onnx-encoder.js';
+import { exportSavedModel, ONNX_FILE } from '../../src/onnx/export-model.js';
+import { errorOf } from '../db/helpers.js';
+
+const SIZE = 48;
+let root: string;
+let modelDir: string;
+let images: string[];
+let pool: DecodePool;
+
+function inference(runtime: InferenceEnvironment['runtime'], windowMs = 4): InferenceEnvironment {
+  return { runtime, decodePool: async () => pool, threads: 1, maxBatch: 8, windowMs };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  root = await mkdtemp(join(tmpdir(), 'onnx-encoder-'));
+  const fixture = await generatePaintingDataset(join(root, 'data'), { artists: 3, perArtist: 4, size: 96, layout: 'labels-csv', seed: 2 });
+  images = fixture.paintings.map((p) => join(fixture.root, p.relPath));
+  modelDir = join(root, 'v1');
+  const model = buildCnn({ inputSize: SIZE, blocks: [{ convs: 1, filters: 8 }, { convs: 2, filters: 16 }], embeddingDim: 32, seed: 5 });
+  await saveLayersModel(model, modelDir);
+  model.dispose();
+  await writeManifest(modelDir, {
+    version: 1,
+    preset: 'small',
+    kind: 'cnn',
+    inputSize: SIZE,
+    embeddingDim: 32,
+    embeddingScale: 5,
+    training: {},
+    datasetId: null,
+    backend: 'cpu',
+    createdAt: new Date().toISOString(),
+  });
+  await exportSavedModel(modelDir);
+  pool = await DecodePool.start(2);
+}, 60_000);
+
+afterAll(async () => {
+  await pool?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('OnnxEncoder', () => {
+  it('embeds files like the tfjs encoder of the same model, within 1e-4', async () => {
+    const onnx = await loadEncoder(modelDir, { cacheDir: root, inference: inference('onnx') });
+    const tfjs = await loadEncoder(modelDir, { cacheDir: root, inference: inference('tfjs') });
+    expect(onnx).toBeInstanceOf(OnnxEncoder);
+    expect(tfjs).not.toBeInstanceOf(OnnxEncoder);
+    const a = await onnx.embedFiles(images);
+    const b = await tfjs.embedFiles(images);
+    expect(a.length).toBe(images.length * 32);
+    let maxDiff = 0;
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    expect(maxDiff).toBeLessThan(1e-4);
+    onnx.dispose();
+    tfjs.dispose();
+  });
+
+  it('batches concurrent requests together', async () => {
+    const encoder = (await loadEncoder(modelDir, { cacheDir: root, inference: inference('onnx', 50) })) as OnnxEncoder;
+    const rows = await Promise.all(images.slice(0, 8).map((p) => encoder.embedOne(p)));
+    expect(rows.every((r) => r.length === 32)).toBe(true);
+    expect(encoder.batchStats.items).toBe(8);
+    expect(encoder.batchStats.batches).toBeLessThan(8);
+    encoder.dispose();
+  });
+
+  it('reports an unreadable image as IMAGE_UNREADABLE, and keeps serving', async () => {
+    const bad = join(root, 'not-an-image.jpg');
+    await writeFile(bad, 'plain text, not a JPEG');
+    const encoder = await loadEncoder(modelDir, { cacheDir: root, inference: inference('onnx') });
+    const e = await errorOf(encoder.embedFiles([images[0], bad]));
+    expect(e.code).toBe('IMAGE_UNREADABLE');
+    expect((await encoder.embedFiles([images[1]])).length).toBe(32);
+    encoder.dispose();
+  });
+
+  it('falls back to tfjs when the ONNX file is damaged, or refuses when ONNX is required', async () => {
+    await writeFile(join(modelDir, ONNX_FILE), 'damaged');
+    const auto = await loadEncoder(modelDir, { cacheDir: root, inference: inference('auto') });
+    expect(auto).not.toBeInstanceOf(OnnxEncoder);
+    expect((await auto.embedFiles([images[0]])).length).toBe(32);
+    auto.dispose();
+    const e = await errorOf(loadEncoder(modelDir, { cacheDir: root, inference: inference('onnx') }));
+    expect(e.code).toBe('MODEL_CORRUPT');
+    expect(e.message).toMatch(/painter export 1/);
+    await exportSavedModel(modelDir);
+  });
+});
