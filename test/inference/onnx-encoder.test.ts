@@ -1,11 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { initBackend } from '../../src/compute/backend.js';
 import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 import { buildCnn } from '../../src/encoders/architectures.js';
+import { getPreset } from '../../src/encoders/presets.js';
 import { loadEncoder, type InferenceEnvironment } from '../../src/encoders/load-encoder.js';
 import { saveLayersModel } from '../../src/encoders/model-files.js';
 import { writeManifest } from '../../src/encoders/model-manifest.js';
@@ -25,7 +26,7 @@ function inference(runtime: InferenceEnvironment['runtime'], windowMs = 4): Infe
 }
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend('wasm'); // the 256 px reference net takes minutes on the plain-JS cpu backend
   root = await mkdtemp(join(tmpdir(), 'onnx-encoder-'));
   const fixture = await generatePaintingDataset(join(root, 'data'), { artists: 3, perArtist: 4, size: 96, layout: 'labels-csv', seed: 2 });
   images = fixture.paintings.map((p) => join(fixture.root, p.relPath));
@@ -52,6 +53,37 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool?.close();
   await rm(root, { recursive: true, force: true });
+});
+
+/** Saves `preset`'s real architecture (seeded weights) as model version 1 in `dir`, exported to ONNX. */
+async function savePresetModel(dir: string, preset: 'small' | 'seed'): Promise<void> {
+  const p = getPreset(preset);
+  const model = buildCnn({ inputSize: p.inputSize, blocks: p.blocks!, embeddingDim: p.embeddingDim, seed: 9 });
+  await saveLayersModel(model, dir);
+  model.dispose();
+  await writeManifest(dir, {
+    version: 1, preset, kind: 'cnn', inputSize: p.inputSize, embeddingDim: p.embeddingDim, embeddingScale: p.embeddingScale,
+    training: {}, datasetId: null, backend: 'cpu', createdAt: new Date().toISOString(),
+  });
+  await exportSavedModel(dir);
+}
+
+describe.each(['small', 'seed'] as const)('the %s preset exported when saved', (preset) => {
+  it('serves the same embeddings on ONNX Runtime as on tfjs, within 1e-4, on image files', async () => {
+    const dir = join(root, `preset-${preset}`);
+    await savePresetModel(dir, preset);
+    const files = preset === 'seed' ? images.slice(0, 2) : images; // the 256 px reference net is slow on tfjs
+    const onnx = await loadEncoder(dir, { cacheDir: root, inference: inference('onnx') });
+    const tfjs = await loadEncoder(dir, { cacheDir: root, inference: inference('tfjs') });
+    const a = await onnx.embedFiles(files);
+    const b = await tfjs.embedFiles(files);
+    expect(a.length).toBe(files.length * getPreset(preset).embeddingDim);
+    let maxDiff = 0;
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    expect(maxDiff).toBeLessThan(1e-4);
+    onnx.dispose();
+    tfjs.dispose();
+  }, 120_000);
 });
 
 describe('OnnxEncoder', () => {
