@@ -11,6 +11,8 @@ export interface DecodeRequest {
 // One libvips thread per worker: the pool, not libvips, decides how many images decode at once
 // (several concurrent decodes inside one process were erratic on this hardware).
 sharp.concurrency(1);
+// Every image is decoded once: libvips' operation cache would only hold memory.
+sharp.cache(false);
 
 if (await announceReady(async () => {})) {
   serveRequests<DecodeRequest, Float32Array>(

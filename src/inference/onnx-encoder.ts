@@ -38,7 +38,7 @@ export class OnnxEncoder implements Encoder {
     this.dim = opts.dim;
     const { size } = opts.decode;
     this.batcher = new MicroBatcher(
-      (input, n) => client.call({ input, shape: [n, size, size, 3] }, [input.buffer as ArrayBuffer]),
+      (input, n) => client.call({ type: 'run', input, shape: [n, size, size, 3] }, [input.buffer as ArrayBuffer]),
       { itemLength: decodedLength(opts.decode), maxBatch: opts.maxBatch ?? 16, windowMs: opts.windowMs ?? 4 },
     );
   }
@@ -85,7 +85,11 @@ export class OnnxEncoder implements Encoder {
     return row;
   }
 
+  /** Releases the session's native memory, then ends its thread. */
   dispose(): void {
-    void this.client.close();
+    void this.client
+      .call({ type: 'release' })
+      .catch(() => undefined)
+      .finally(() => this.client.close());
   }
 }

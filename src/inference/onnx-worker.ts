@@ -3,10 +3,7 @@ import { workerData } from 'node:worker_threads';
 import { OnnxSession } from '../onnx/onnx-encoder-runtime.js';
 import { announceReady, serveRequests } from '../util/worker-rpc.js';
 
-export interface InferenceRequest {
-  input: Float32Array;
-  shape: number[];
-}
+export type InferenceRequest = { type: 'run'; input: Float32Array; shape: number[] } | { type: 'release' };
 
 const { modelPath, threads } = workerData as { modelPath: string; threads?: number };
 let session: OnnxSession | null = null;
@@ -15,7 +12,16 @@ if (await announceReady(async () => {
   session = await OnnxSession.create(modelPath, { threads });
 })) {
   serveRequests<InferenceRequest, Float32Array>(
-    async ({ input, shape }) => Float32Array.from(await session!.runShaped(input, shape)),
+    async (request) => {
+      if (request.type === 'release') {
+        // Terminating the thread alone would leave the session's native memory (weights, arena) allocated.
+        await session?.release();
+        session = null;
+        return new Float32Array(0);
+      }
+      if (!session) throw new Error('the inference session was released');
+      return Float32Array.from(await session.runShaped(request.input, request.shape));
+    },
     (out) => [out.buffer as ArrayBuffer],
   );
 }

@@ -7,6 +7,7 @@ import type { Database } from '../db/client.js';
 import { CatalogRepository } from '../db/repositories/catalog-repository.js';
 import { EvaluationRepository } from '../db/repositories/evaluation-repository.js';
 import { ModelRepository } from '../db/repositories/model-repository.js';
+import type { ModelVersion } from '../db/types.js';
 import { PainterError } from '../errors.js';
 import { probabilitySame, type DistanceCalibration } from '../metrics/calibration.js';
 import { rankArtists, type ArtistAggregation, DEFAULT_AGGREGATION } from '../search/aggregate-artists.js';
@@ -47,6 +48,8 @@ export class QueryService {
   private readonly evaluations: EvaluationRepository;
   private readonly models: ModelRepository;
   private readonly calibrations = new Map<number, Promise<Calibration>>();
+  /** A complete model version never changes: its row is read once, not per upload. */
+  private readonly servingModels = new Map<number, ModelVersion>();
 
   constructor(
     db: Database,
@@ -145,8 +148,9 @@ export class QueryService {
   }
 
   private async embed(serving: ServingIndex, path: string): Promise<Float32Array> {
-    const model = await this.models.get(serving.modelVersion);
+    const model = this.servingModels.get(serving.modelVersion) ?? (await this.models.get(serving.modelVersion));
     if (!model) throw new PainterError('MODEL_NOT_FOUND', `Model v${serving.modelVersion} of the serving index no longer exists`);
+    if (model.status === 'complete') this.servingModels.set(model.version, model);
     const encoder = await this.encoders.query(model);
     return encoder.embedFiles([path]);
   }

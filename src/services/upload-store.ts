@@ -1,6 +1,7 @@
 /**
  * Uploaded query images, kept on disk for a while so GraphQL and follow-up queries can refer to
- * them by id. Files are named by a random id; expired ones are swept on each store.
+ * them by id. Files are named by a random id. Expired ones are swept by a store at most once per
+ * sweep interval and never by two at once: a directory scan per upload would cost O(uploads) each.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
@@ -18,29 +19,46 @@ export interface StoredImage extends ValidatedImage {
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export class UploadStore {
+  /** File names stored by this process, by id; uploads from before a restart are found by a scan. */
+  private readonly known = new Map<string, string>();
+  private lastSweep = 0;
+  private sweeping: Promise<number> | null = null;
+
   constructor(
     private readonly dir: string,
     private readonly ttlMs = 60 * 60 * 1000,
+    private readonly sweepIntervalMs = Math.min(ttlMs / 4, 60_000),
   ) {}
 
   async store(bytes: Buffer, filename?: string): Promise<StoredImage> {
     const image = await validateUpload(bytes, filename ? `'${filename}'` : undefined);
     await mkdir(this.dir, { recursive: true });
-    void this.sweep().catch(() => undefined);
+    if (!this.sweeping && Date.now() - this.lastSweep >= this.sweepIntervalMs) {
+      this.lastSweep = Date.now();
+      this.sweeping = this.sweep().finally(() => (this.sweeping = null));
+      this.sweeping.catch(() => undefined);
+    }
     const id = randomUUID();
-    const path = join(this.dir, `${id}.${extensionFor(image.format)}`);
+    const name = `${id}.${extensionFor(image.format)}`;
+    const path = join(this.dir, name);
     await writeFileAtomic(path, bytes);
+    this.known.set(id, name);
     return { ...image, id, path, expiresAt: new Date(Date.now() + this.ttlMs) };
   }
 
   /** The stored file of a live upload. */
   async path(id: string): Promise<string> {
     if (!ID.test(id)) throw new PainterError('UPLOAD_NOT_FOUND', `No upload ${JSON.stringify(id)}`);
-    const name = (await readdir(this.dir).catch(() => [] as string[])).find((f) => f.startsWith(`${id}.`));
+    const name = this.known.get(id) ?? (await readdir(this.dir).catch(() => [] as string[])).find((f) => f.startsWith(`${id}.`));
     if (!name) throw new PainterError('UPLOAD_NOT_FOUND', `Upload ${id} does not exist or has expired`);
     const path = join(this.dir, name);
-    const s = await stat(path);
+    const s = await stat(path).catch(() => null);
+    if (!s) {
+      this.known.delete(id);
+      throw new PainterError('UPLOAD_NOT_FOUND', `Upload ${id} does not exist or has expired`);
+    }
     if (Date.now() - s.mtimeMs > this.ttlMs) {
+      this.known.delete(id);
       await rm(path, { force: true });
       throw new PainterError('UPLOAD_NOT_FOUND', `Upload ${id} has expired`);
     }
@@ -55,6 +73,7 @@ export class UploadStore {
       const s = await stat(path).catch(() => null);
       if (s && now - s.mtimeMs > this.ttlMs) {
         await rm(path, { force: true });
+        this.known.delete(name.slice(0, name.indexOf('.')));
         removed++;
       }
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -35,5 +35,21 @@ describe('UploadStore', () => {
     utimesSync(u.path, old, old);
     await expect(store.path(u.id)).rejects.toMatchObject({ code: 'UPLOAD_NOT_FOUND' });
     await expect(store.path('../../etc/passwd')).rejects.toMatchObject({ code: 'UPLOAD_NOT_FOUND' });
+  });
+
+  it('sweeps expired files on a store at most once per sweep interval', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'painter-uploads-sweep-'));
+    const store = new UploadStore(own, 60_000, 3_600_000);
+    const old = new Date(Date.now() - 120_000);
+    const first = await store.store(await jpeg());
+    utimesSync(first.path, old, old);
+    const second = await store.store(await jpeg()); // the first store swept (nothing old yet); this one may not
+    utimesSync(second.path, old, old);
+    await store.store(await jpeg());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(own)).toHaveLength(3); // no sweep within the interval: the expired files stay
+    expect(await store.sweep()).toBe(2); // an explicit sweep removes both
+    expect(readdirSync(own)).toHaveLength(1);
+    rmSync(own, { recursive: true, force: true });
   });
 });
