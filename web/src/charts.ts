@@ -141,7 +141,8 @@ export function drawDistances(canvas: HTMLCanvasElement, hist: DistanceHistogram
     label,
     data: [{ x, y: 0 }, { x, y: top }],
     borderColor: colour,
-    backgroundColor: colour,
+    // An outline only, so the legend's swatch shows the dash pattern.
+    backgroundColor: 'transparent',
     borderDash: dash,
     borderWidth: 2,
     pointRadius: 0,

@@ -28,7 +28,8 @@ export function statusView(onIndexChange: (status: IndexStatus) => void): Status
   const announcer = byId('status-announcer');
   let timer: number | undefined;
   let visible = false;
-  const finished = new Set<string>();
+  /** Jobs already finished when last seen; null until the first answer (old jobs are not announced). */
+  let finished: Set<string> | null = null;
 
   async function refresh(): Promise<void> {
     let running = false;
@@ -84,12 +85,9 @@ export function statusView(onIndexChange: (status: IndexStatus) => void): Status
       );
     replaceChildren(jobsBody, ...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 7 }, 'No jobs yet.'))]));
     // Announce each job's end once, for users who are not watching the table.
-    for (const j of jobs) {
-      if ((j.status === 'succeeded' || j.status === 'failed') && !finished.has(j.id)) {
-        if (finished.size > 0 || visible) announcer.textContent = `The ${j.kind} job ${j.status}.`;
-        finished.add(j.id);
-      }
-    }
+    const ended = jobs.filter((j) => j.status === 'succeeded' || j.status === 'failed');
+    if (finished) for (const j of ended) if (!finished.has(j.id)) announcer.textContent = `The ${j.kind} job ${j.status}.`;
+    finished = new Set(ended.map((j) => j.id));
   }
 
   function progressBar(p: { done: number; total: number }, label: string): HTMLElement {
