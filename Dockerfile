@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The similarity server. Build: docker build -t painter .   Run with PostgreSQL: docker compose up
 
-# --- build: dependencies (hnswlib-node compiles from source), the Prisma client, then production only
+# --- build: dependencies (hnswlib-node compiles from source), the Prisma client, the web page, then production only
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -17,7 +17,9 @@ COPY src ./src
 COPY server ./server
 COPY training ./training
 COPY migrations ./migrations
-RUN npm prune --omit=dev --no-audit --no-fund
+COPY web ./web
+# The web page is bundled here (esbuild and Chart.js are build-time only); the image serves web/dist.
+RUN npm run build:web && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: no compilers, a non-root user, data and models on volumes
 FROM node:20.20-bookworm-slim

@@ -1,5 +1,6 @@
 /**
- * The HTTP application: REST under /api, health probes, GraphQL at /graphql, one error shape.
+ * The HTTP application: REST under /api, health probes, GraphQL at /graphql, the web page at /,
+ * one error shape.
  * It does not listen; the caller does (and calls close() after the HTTP server has closed).
  */
 import express from 'express';
@@ -18,6 +19,7 @@ import { modelsRoutes } from './routes/models.js';
 import { paintingsRoutes } from './routes/paintings.js';
 import { uploadsRoutes } from './routes/uploads.js';
 import { verifyRoutes } from './routes/verify.js';
+import { webRoutes } from './routes/web.js';
 import type { ServerServices } from './services.js';
 
 export interface CreateAppOptions {
@@ -25,6 +27,8 @@ export interface CreateAppOptions {
   config: Pick<Config, 'apiKeys' | 'maxUploadBytes' | 'graphqlIntrospection'> & Partial<Pick<Config, 'rateLimitPerMinute'>>;
   /** Where unexpected errors are reported (default: stderr). */
   log?: ServerLog;
+  /** The built web page (default: web/dist). */
+  webDir?: string;
 }
 
 export interface App {
@@ -38,7 +42,7 @@ const stderrLog: ServerLog = {
   warn: (m) => process.stderr.write(`${new Date().toISOString()} warning: ${m}\n`),
 };
 
-export async function createApp({ services, config, log = stderrLog }: CreateAppOptions): Promise<App> {
+export async function createApp({ services, config, log = stderrLog, webDir }: CreateAppOptions): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   // Plain key=value query strings only: no nested objects from `a[b]=c`.
@@ -60,6 +64,7 @@ export async function createApp({ services, config, log = stderrLog }: CreateApp
 
   const graphql = await createGraphql({ services, apiKey, introspection: config.graphqlIntrospection, log });
   app.all('/graphql', graphql.middleware);
+  app.use(webRoutes(webDir));
 
   app.use(notFound);
   app.use(errorHandler(log));

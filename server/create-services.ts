@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { CatalogRepository } from '../src/db/repositories/catalog-repository.js';
+import { EmbeddingMapService } from '../src/services/embedding-map-service.js';
 import { EncoderProvider } from '../src/services/encoder-provider.js';
 import { CatalogService } from '../src/services/catalog-service.js';
 import { IndexService, type Logger } from '../src/services/index-service.js';
@@ -39,6 +40,7 @@ export function createServices(cfg: Config, db: Database, log: Logger, train?: T
   const models = new ModelService(db, live);
   const jobs = new JobService(cfg, db, indexes, queries, log, train);
   const catalogRepo = new CatalogRepository(db.prisma);
+  const maps = new EmbeddingMapService(catalogRepo, live);
 
   const api: ServerServices = {
     query: {
@@ -85,6 +87,7 @@ export function createServices(cfg: Config, db: Database, log: Logger, train?: T
           building,
         };
       },
+      embeddingMap: (options) => maps.map(options),
     },
     jobs: {
       startIndex: (input) => jobs.startIndex(input).then(toApiJob),

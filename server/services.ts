@@ -5,6 +5,7 @@
  */
 import type { Artist, Page, PaintingSplit } from '../src/db/types.js';
 import type { AddPainting } from '../src/services/catalog-service.js';
+import type { EmbeddingMap } from '../src/services/embedding-map-service.js';
 import type { StartTraining } from '../src/services/job-service.js';
 import type {
   NearestArtistsResult,
@@ -15,7 +16,7 @@ import type {
   VerifyResult,
 } from '../src/search/types.js';
 
-export type { Page };
+export type { EmbeddingMap, Page };
 
 export interface PageRequest {
   /** 1–200, default 50. */
@@ -145,6 +146,8 @@ export interface ServerServices {
   };
   index: {
     status(): Promise<IndexStatus>;
+    /** The serving index's paintings laid out in 2-D (UMAP), sampled down to `limit` (1–2000, default 1000). */
+    embeddingMap(options: { limit?: number }): Promise<EmbeddingMap>;
   };
   jobs: {
     startIndex(input: StartIndexJob): Promise<Job>;

@@ -18,8 +18,8 @@ import { typeDefs } from './schema.js';
 export const GRAPHQL_LIMITS = {
   maxDepth: 10,
   maxCost: 200,
-  // Each of these runs the encoder and an index search.
-  weights: { nearestArtists: 20, similarPaintings: 20, verifyPair: 20 },
+  // Each of these runs the encoder and an index search (the map: a layout of the corpus, once per build).
+  weights: { nearestArtists: 20, similarPaintings: 20, verifyPair: 20, embeddingMap: 20 },
   /** Parser token cap: bounds the work before validation even starts (introspection needs ~500). */
   maxTokens: 5000,
 };

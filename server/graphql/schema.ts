@@ -212,6 +212,28 @@ export const typeDefs = /* GraphQL */ `#graphql
     building: IndexBuild
   }
 
+  "A painting placed on the corpus map."
+  type MapPoint {
+    paintingId: ID!
+    artistId: ID!
+    artist: String!
+    title: String
+    x: Float!
+    y: Float!
+    thumbnailUrl: String!
+  }
+
+  "The serving index's paintings laid out in 2-D, to see how the encoder groups artists."
+  type EmbeddingMap {
+    "umap."
+    method: String!
+    modelVersion: Int!
+    indexId: Int!
+    "Paintings in the index; points holds a sample of at most the requested size."
+    total: Int!
+    points: [MapPoint!]!
+  }
+
   type JobProgress {
     done: Int!
     total: Int!
@@ -258,6 +280,8 @@ export const typeDefs = /* GraphQL */ `#graphql
     "Null when there is no such model version."
     model(version: Int!): Model
     indexStatus: IndexStatus!
+    "The serving index's paintings in 2-D (UMAP; limit: 1-2000 points, default 1000)."
+    embeddingMap(limit: Int): EmbeddingMap!
     jobs: [Job!]!
     "Null when there is no such job."
     job(id: ID!): Job

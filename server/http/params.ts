@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ARTIST_SPLITS, PAINTING_SPLITS } from '../../src/db/types.js';
 import { PainterError } from '../../src/errors.js';
 import type { QueryImage, SearchFilters } from '../../src/search/types.js';
+import { MAP_MAX_POINTS } from '../../src/services/embedding-map-service.js';
 
 /** Ids are PostgreSQL int4. */
 const MAX_ID = 2_147_483_647;
@@ -78,6 +79,7 @@ export const paintingsQuery = z.object({
   style: styleSchema.optional(),
 });
 export const rocQuery = z.object({ model: versionSchema.optional() });
+export const mapQuery = z.object({ limit: int(1, MAP_MAX_POINTS).optional() });
 
 /** GraphQL's SearchFilter input: the same filters with the splits as a list. */
 export const searchFilterInput = z.object({

@@ -224,6 +224,15 @@ for (const target of TARGETS) {
       expect((await json('/api/models')).body.length).toBeGreaterThan(0);
     });
 
+    it('lays the corpus out in 2-D for the map, every painting with its artist', async () => {
+      const map = await json('/api/index/map');
+      expect(map.status).toBe(200);
+      expect(map.body).toMatchObject({ method: 'umap', modelVersion: firstModel, total: 60 });
+      expect(map.body.points).toHaveLength(60);
+      expect(new Set(map.body.points.map((p: { artist: string }) => p.artist)).size).toBe(10);
+      expect((await json('/api/index/map?limit=20')).body.points).toHaveLength(20);
+    });
+
     it('adds a painting to the live index and removes it again', async () => {
       // A new image: a corpus painting flipped is new bytes with the same artist's signature.
       const sharp = (await import('sharp')).default;

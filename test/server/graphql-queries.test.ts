@@ -1,7 +1,7 @@
 /** Every GraphQL query reaches the same services as REST, with validated arguments. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PainterError } from '../../src/errors.js';
-import { artist, indexStatus, job, model, nearest, painting, roc, startTestServer, verification, type TestServer } from './helpers.js';
+import { artist, embeddingMap, indexStatus, job, model, nearest, painting, roc, startTestServer, verification, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -129,6 +129,14 @@ describe('models, index and jobs', () => {
   it('indexStatus', async () => {
     const d = await data('{ indexStatus { serving { id modelVersion elementCount params { M efConstruction ef } buildSeconds createdAt } building { jobId phase progress { done total } } } }');
     expect(d.indexStatus).toEqual(indexStatus);
+  });
+
+  it('embeddingMap', async () => {
+    const d = await data('{ embeddingMap(limit: 300) { method modelVersion indexId total points { paintingId artistId artist title x y thumbnailUrl } } }');
+    expect(d.embeddingMap).toEqual({ ...embeddingMap, points: embeddingMap.points.map((p) => ({ ...p, paintingId: '7', artistId: '3' })) });
+    expect(t.services.index.embeddingMap).toHaveBeenCalledWith({ limit: 300 });
+    const bad = await t.gql('{ embeddingMap(limit: 5000) { total } }');
+    expect(bad.body.errors[0].extensions).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'limit' } });
   });
 
   it('jobs and job', async () => {

@@ -88,6 +88,13 @@ export const job: Job = {
   startedAt: null,
   finishedAt: null,
 };
+export const embeddingMap = {
+  method: 'umap' as const,
+  modelVersion: 2,
+  indexId: 4,
+  total: 60,
+  points: [{ paintingId: 7, artistId: 3, artist: 'Vincent van Gogh', title: 'Starry Night', x: 1.5, y: -0.25, thumbnailUrl: '/api/paintings/7/thumbnail' }],
+};
 export const upload = { id: '3f2a9c1e-0000-4000-8000-000000000001', width: 64, height: 48, expiresAt: '2025-01-02T00:00:00.000Z' };
 
 type Fakes<T> = { [G in keyof T]: { [M in keyof T[G]]: T[G][M] extends (...a: never[]) => unknown ? Mock<T[G][M]> : never } };
@@ -126,7 +133,7 @@ export function fakeServices(files: { image: string; thumb: string }): FakeServi
       get: vi.fn(async () => model),
       rocEvaluation: vi.fn(async () => roc),
     },
-    index: { status: vi.fn(async () => indexStatus) },
+    index: { status: vi.fn(async () => indexStatus), embeddingMap: vi.fn(async () => embeddingMap) },
     jobs: {
       startIndex: vi.fn(async () => job),
       startTraining: vi.fn(async () => ({ ...job, id: 'job-2', kind: 'train' as const })),
@@ -148,7 +155,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(config: Partial<CreateAppOptions['config']> = {}): Promise<TestServer> {
+export async function startTestServer(config: Partial<CreateAppOptions['config']> = {}, webDir?: string): Promise<TestServer> {
   const files = imageFiles();
   const services = fakeServices(files);
   const log = { info: vi.fn<(m: string) => void>(), warn: vi.fn<(m: string) => void>() };
@@ -156,6 +163,7 @@ export async function startTestServer(config: Partial<CreateAppOptions['config']
     services,
     config: { apiKeys: [KEY, OTHER_KEY], maxUploadBytes: MAX_UPLOAD, graphqlIntrospection: true, ...config },
     log,
+    webDir,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,7 +1,7 @@
 /** Models and their ROC evaluations, the index status and rebuild, and jobs. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PainterError } from '../../src/errors.js';
-import { form, IMAGE, indexStatus, job, jsonPost, KEY, model, roc, startTestServer, type TestServer } from './helpers.js';
+import { embeddingMap, form, IMAGE, indexStatus, job, jsonPost, KEY, model, roc, startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -40,6 +40,20 @@ describe('models', () => {
 describe('index', () => {
   it('answers its status', async () => {
     expect(await t.call('/api/index')).toMatchObject({ status: 200, body: indexStatus });
+  });
+
+  it('answers the 2-D map of its paintings, with a validated sample size', async () => {
+    expect(await t.call('/api/index/map')).toMatchObject({ status: 200, body: embeddingMap });
+    expect(t.services.index.embeddingMap).toHaveBeenLastCalledWith({});
+    await t.call('/api/index/map?limit=250');
+    expect(t.services.index.embeddingMap).toHaveBeenLastCalledWith({ limit: 250 });
+    for (const limit of ['0', '2001', 'all']) {
+      const r = await t.call(`/api/index/map?limit=${limit}`);
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'limit' } });
+    }
+    t.services.index.embeddingMap.mockRejectedValueOnce(new PainterError('INDEX_NOT_READY'));
+    expect((await t.call('/api/index/map')).status).toBe(503);
   });
 
   it('starts a rebuild: 202 with the job and where to poll it', async () => {
