@@ -1,14 +1,14 @@
 /** Number formatting and plain-text tables for the console report. */
 
 /**
- * A readable number: thousands separators from 100 up, one decimal from 10, three significant
+ * A readable number: integers and anything from 100 up whole with thousands separators, one decimal from 10, three significant
  * digits below. `digits` fixes the decimals instead (e.g. 4 for recall).
  */
 export function formatNumber(v: number, digits?: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (digits !== undefined) return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const a = Math.abs(v);
-  if (a >= 100) return Math.round(v).toLocaleString('en-US');
+  if (Number.isInteger(v) || a >= 100) return Math.round(v).toLocaleString('en-US');
   if (a >= 10) return v.toFixed(1);
   if (a === 0) return '0';
   return v.toPrecision(3);
@@ -22,7 +22,8 @@ export function formatValue(v: unknown, digits?: number): string {
 }
 
 export function formatRatio(v: number | null | undefined): string {
-  return v == null || !Number.isFinite(v) ? '–' : `${formatNumber(v)}×`;
+  if (v == null || !Number.isFinite(v)) return '–';
+  return `${Math.abs(v) >= 100 ? formatNumber(v) : v.toFixed(Math.abs(v) >= 10 ? 1 : 2)}×`;
 }
 
 /** Left-aligned first column, right-aligned numbers, two spaces between columns. */

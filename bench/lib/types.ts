@@ -32,7 +32,7 @@ export interface BenchResult {
   targets?: TargetCheck[];
   /** Everything measured, as numbers, for the JSON report. */
   raw: Record<string, unknown>;
-  /** Set when the section had nothing to measure (e.g. no built index); tables may be empty. */
+  /** Set when the section, or part of it, had nothing to measure (e.g. no built index). */
   skipped?: string;
 }
 
