@@ -34,6 +34,8 @@ interface Dataset {
   describe: string;
   /** For synthetic data: the cluster of each row and each query, to report how much clusters overlap. */
   clusters?: { ofRow: Int32Array; ofQuery: Int32Array };
+  /** How the data was made, for the JSON report. */
+  spec?: Record<string, unknown>;
 }
 
 interface EfResult {
@@ -188,6 +190,7 @@ function syntheticDataset(ctx: BenchContext): Dataset {
     queries: queryData.rows,
     describe: `synthetic, ${clusters} overlapping clusters of ${perCluster} (latent dim ${ARTIST_LIKE.latentDim})`,
     clusters: { ofRow: data.clusterOf, ofQuery: queryData.clusterOf },
+    spec: { ...data.spec },
   };
 }
 
@@ -237,7 +240,7 @@ export const hnswSection: BenchSection = {
     const synthetic = syntheticDataset(ctx);
     const s = await compare(ctx, synthetic);
     tables.push(comparisonTable(s, synthetic.describe));
-    raw.synthetic = { ...s, spec: { ...ARTIST_LIKE, clusters: synthetic.labels.length / 50, perCluster: 50, seed: ctx.seed } };
+    raw.synthetic = { ...s, spec: synthetic.spec };
 
     return {
       tables,
