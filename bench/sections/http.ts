@@ -162,7 +162,7 @@ export const httpSection: BenchSection = {
       const targets: TargetCheck[] = [
         {
           target: 'zero errors under the load runs',
-          measured: `${failures} of ${runs.reduce((s, r) => s + r.responses + r.errors, 0)} requests`,
+          measured: `${failures} of ${runs.reduce((s, r) => s + r.responses + r.errors, 0).toLocaleString('en-US')} requests`,
           pass: failures === 0,
         },
       ];
