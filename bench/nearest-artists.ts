@@ -18,6 +18,7 @@ import { groundTruth, measureRecall } from '../src/index/recall.js';
 import { ARTIST_AGGREGATIONS, rankArtists } from '../src/search/aggregate-artists.js';
 import { Rng } from '../src/util/random.js';
 import { createServices } from '../server/create-services.js';
+import { quantile } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,11 +28,6 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results/nearest-artists.json' },
   },
 });
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 
 const cfg = loadConfig();
 await initBackend(cfg.backend);
@@ -116,8 +112,8 @@ try {
   for (const r of recall) console.log(`${String(r.ef).padEnd(6)}${r.recall.toFixed(4).padEnd(11)}${r.minRecall.toFixed(2).padEnd(8)}${r.queriesPerSecond.toFixed(0)}`);
   console.log(`artist ranking (${test.length} test paintings)   top-1    top-5`);
   for (const m of ARTIST_AGGREGATIONS) console.log(`${m.padEnd(32)}${accuracy[m].top1.toFixed(3).padEnd(9)}${accuracy[m].top5.toFixed(3)}`);
-  console.log(`nearest artists by id: median ${report.latencyMs.byId.median.toFixed(1)} ms, p95 ${report.latencyMs.byId.p95.toFixed(1)} ms`);
-  console.log(`nearest artists by upload: median ${report.latencyMs.byUpload.median.toFixed(1)} ms, p95 ${report.latencyMs.byUpload.p95.toFixed(1)} ms`);
+  console.log(`nearest artists by id: median ${report.latencyMs.byId.median?.toFixed(1)} ms, p95 ${report.latencyMs.byId.p95?.toFixed(1)} ms`);
+  console.log(`nearest artists by upload: median ${report.latencyMs.byUpload.median?.toFixed(1)} ms, p95 ${report.latencyMs.byUpload.p95?.toFixed(1)} ms`);
   await mkdir(dirname(values.out!), { recursive: true });
   await writeFile(values.out!, JSON.stringify(report, null, 2) + '\n');
 } finally {

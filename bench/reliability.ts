@@ -8,7 +8,6 @@
  * Scenarios that need a PostgreSQL server to stop (database outage) run in the test suite
  * (test/integration/database-outage.test.ts) against a proxy that is cut and restored.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,9 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { fuzzRequests } from '../test/support/fuzz-inputs.js';
+import { rssBytes } from './lib/memory.js';
+import { getJson, listPaintingIds, multipart, startServer as startPainterServer, type ServerProcess } from './lib/server.js';
+import { quantile } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +30,6 @@ const { values } = parseArgs({
 
 const KEY = 'reliability-key-' + Math.random().toString(36).slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'painter-reliability-'));
-const env = { ...process.env, PAINTER_DATA_DIR: join(dir, 'data'), PORT: '0', DATABASE_URL: '', PAINTER_API_KEYS: KEY, PAINTER_RATE_LIMIT_PER_MINUTE: '0' };
 
 interface Row {
   scenario: string;
@@ -42,42 +43,11 @@ interface Row {
 }
 const rows: Row[] = [];
 
-interface Server {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-async function startServer(): Promise<Server> {
-  const proc = spawn(process.execPath, ['bin/painter.js', 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code, signal) => resolve(signal ? null : code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stderr!.on('data', (d: Buffer) => {
-      log += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(log);
-      if (m) resolve(m[1]);
-    });
-    proc.on('exit', () => reject(new Error(`server exited before listening:\n${log}`)));
-  });
-  return { proc, url, exited };
-}
-
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : null);
-const getJson = async (url: string, init?: RequestInit) => {
-  const res = await fetch(url, init);
-  return { status: res.status, body: (await res.json()) as any };
-};
+const startServer = (): Promise<ServerProcess> => startPainterServer({ dataDir: join(dir, 'data'), apiKeys: [KEY] });
+const rssMb = (pid: number) => (rssBytes(pid) ?? 0) / 1024 / 1024;
 
 async function corpusState(url: string) {
-  const ids: number[] = [];
-  let after: string | null = null;
-  do {
-    const page: { body: any } = await getJson(`${url}/api/paintings?limit=200${after ? `&after=${encodeURIComponent(after)}` : ''}`);
-    ids.push(...page.body.items.map((p: { id: number }) => p.id));
-    after = page.body.nextCursor;
-  } while (after);
+  const ids = await listPaintingIds(url);
   const index = (await getJson(`${url}/api/index`)).body.serving;
   return { paintings: ids.length, indexId: index?.id ?? null, indexed: index?.elementCount ?? 0 };
 }
@@ -88,12 +58,6 @@ async function waitForJob(url: string, id: string) {
     if (j.status === 'succeeded' || j.status === 'failed') return j;
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-function multipart(field: string, bytes: Buffer): { body: Buffer; contentType: string } {
-  const boundary = `----painter${Math.random().toString(16).slice(2)}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="query.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
-  return { body: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 try {

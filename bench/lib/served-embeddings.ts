@@ -1,0 +1,42 @@
+/**
+ * The embeddings of an imported corpus as the server holds them: the newest complete index build
+ * recorded in the database, loaded through VectorIndex.load with its recorded checksum.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
+import { IndexBuildRepository } from '../../src/db/repositories/index-build-repository.js';
+import { VectorIndex } from '../../src/index/vector-index.js';
+
+export interface ServedEmbeddings {
+  rows: Float32Array;
+  labels: number[];
+  dim: number;
+  buildId: number;
+  modelVersion: number;
+  params: { M: number; efConstruction: number; ef: number };
+}
+
+/** The served embeddings of `dataDir`, or the reason there are none. */
+export async function loadServedEmbeddings(dataDir: string): Promise<ServedEmbeddings | { missing: string }> {
+  const cfg = loadConfig(process.env, { dataDir });
+  // Opening an embedded database where none exists would create an empty one: look first.
+  if (!cfg.databaseUrl && !existsSync(join(dataDir, 'indexes'))) return { missing: `no index in ${dataDir} (run \`painter index\` there, or pass --data-dir)` };
+  const db = await openDatabase(cfg);
+  try {
+    const builds = await new IndexBuildRepository(db.prisma).listComplete();
+    for (const build of builds) {
+      if (!build.checksum) continue;
+      const index = await VectorIndex.load(build.dir, { expectedChecksum: build.checksum }).catch(() => null);
+      if (!index) continue;
+      const labels = index.labels();
+      const rows = new Float32Array(new SharedArrayBuffer(labels.length * index.dim * 4));
+      labels.forEach((l, i) => rows.set(index.vector(l), i * index.dim));
+      return { rows, labels, dim: index.dim, buildId: build.id, modelVersion: build.modelVersion, params: build.params };
+    }
+    return { missing: `no complete, readable index build recorded for ${dataDir}` };
+  } finally {
+    await db.close();
+  }
+}

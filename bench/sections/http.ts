@@ -1,0 +1,197 @@
+/**
+ * Section `http`: the server end to end on loopback, as clients use it — `painter serve` in a
+ * child process, autocannon sending nearest-artist queries with real painting uploads and
+ * verifications of two corpus paintings by id, each at concurrency 1 and 8, bounded in count and
+ * time. Reports latency quantiles, throughput, errors and the server's peak resident memory.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { Rng } from '../../src/util/random.js';
+import { runLoad, type LoadRequest, type LoadResult } from '../lib/load.js';
+import { MB, RssSampler } from '../lib/memory.js';
+import { getJson, listPaintingIds, multipart, startServer, type ServerProcess } from '../lib/server.js';
+import { ratio } from '../lib/stats.js';
+import type { BenchContext, BenchResult, BenchSection, TargetCheck } from '../lib/types.js';
+
+const CONCURRENCY = [1, 8];
+const UPLOADS = 24;
+const PAIRS = 64;
+const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
+
+interface Workload {
+  name: string;
+  label: string;
+  requests: LoadRequest[];
+  /** Request count and time bound per concurrency, full and quick. */
+  bounds: Record<number, { amount: number; seconds: number }>;
+}
+
+interface RunReport extends LoadResult {
+  workload: string;
+  serverRss: { peakBytes: number | null; minBytes: number | null };
+}
+
+interface Upload {
+  bytes: Uint8Array;
+  type: string;
+  name: string;
+}
+
+/** Images of the served corpus, fetched as any client could; or files of --dataset. */
+async function uploads(ctx: BenchContext, url: string, ids: number[], rng: Rng): Promise<Upload[]> {
+  if (ctx.dataset) {
+    const files = (await readdir(ctx.dataset, { recursive: true })).filter((f) => IMAGE_TYPES[extname(f).toLowerCase()]).sort();
+    if (files.length === 0) throw new Error(`no .jpg/.png/.webp images under ${ctx.dataset}`);
+    const chosen = rng.sample(files, Math.min(UPLOADS, files.length));
+    return Promise.all(chosen.map(async (f) => ({ bytes: await readFile(join(ctx.dataset!, f)), type: IMAGE_TYPES[extname(f).toLowerCase()], name: f })));
+  }
+  return Promise.all(
+    rng.sample(ids, Math.min(UPLOADS, ids.length)).map(async (id) => {
+      const res = await fetch(`${url}/api/paintings/${id}/image`);
+      if (!res.ok) throw new Error(`GET /api/paintings/${id}/image answered ${res.status}`);
+      const type = res.headers.get('content-type')?.split(';')[0] ?? 'image/jpeg';
+      return { bytes: new Uint8Array(await res.arrayBuffer()), type, name: `painting-${id}${type === 'image/png' ? '.png' : '.jpg'}` };
+    }),
+  );
+}
+
+function workloads(ctx: BenchContext, images: Upload[], ids: number[], rng: Rng): Workload[] {
+  const nearest: LoadRequest[] = images.map((img) => {
+    const form = multipart('image', img.bytes, img.name, img.type);
+    return { method: 'POST', path: '/api/artists/nearest?k=5', headers: { 'content-type': form.contentType }, body: form.body };
+  });
+  const verify: LoadRequest[] = Array.from({ length: PAIRS }, () => {
+    const [a, b] = rng.sample(ids, 2);
+    return { method: 'POST', path: '/api/verify', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a, b }) };
+  });
+  const q = ctx.quick;
+  return [
+    {
+      name: 'nearest-upload',
+      label: 'POST /api/artists/nearest (upload)',
+      requests: nearest,
+      bounds: { 1: q ? { amount: 20, seconds: 15 } : { amount: 150, seconds: 60 }, 8: q ? { amount: 48, seconds: 15 } : { amount: 480, seconds: 90 } },
+    },
+    {
+      name: 'verify-ids',
+      label: 'POST /api/verify (two ids)',
+      requests: verify,
+      bounds: { 1: q ? { amount: 100, seconds: 10 } : { amount: 1000, seconds: 30 }, 8: q ? { amount: 400, seconds: 10 } : { amount: 4000, seconds: 45 } },
+    },
+  ];
+}
+
+async function waitReady(url: string, seconds = 120): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url}/readyz still answers ${status} after ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** A few sequential requests of each kind first: the first upload loads the encoder. */
+async function warmUp(url: string, all: Workload[]): Promise<void> {
+  for (const w of all) {
+    for (const r of w.requests.slice(0, 3)) {
+      const res = await fetch(url + r.path, { method: r.method, headers: r.headers, body: r.body === undefined ? undefined : new Uint8Array(Buffer.from(r.body)) });
+      if (!res.ok) throw new Error(`warm-up ${r.method} ${r.path} answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer().catch(() => undefined);
+    }
+  }
+}
+
+export const httpSection: BenchSection = {
+  name: 'http',
+  description: 'end to end over HTTP on loopback (autocannon): nearest artists by upload and verification by id, concurrency 1 and 8',
+  async run(ctx): Promise<BenchResult> {
+    const dataDir = ctx.dataDirGiven ? ctx.dataDir : join(ctx.tmpDir, 'http-data');
+    ctx.log(ctx.dataDirGiven ? `serving ${dataDir}` : `serving the demo corpus from ${dataDir} (prepared on first start, about a minute)`);
+    const server: ServerProcess = await startServer({ dataDir });
+    const runs: RunReport[] = [];
+    const overall = new RssSampler(server.pid, 500);
+    try {
+      await waitReady(server.url);
+      const rng = new Rng(ctx.seed);
+      const ids = await listPaintingIds(server.url);
+      if (ids.length < 2) throw new Error(`the server lists ${ids.length} paintings; at least 2 are needed`);
+      const images = await uploads(ctx, server.url, ids, rng);
+      const all = workloads(ctx, images, ids, rng);
+      await warmUp(server.url, all);
+      const idleRss = overall.stop().last;
+      const index = (await getJson(`${server.url}/api/index`)).body?.serving ?? null;
+
+      const peak = new RssSampler(server.pid, 200);
+      for (const w of all) {
+        for (const connections of CONCURRENCY) {
+          const { amount, seconds } = w.bounds[connections];
+          const bar = ctx.progress(`${w.name} c${connections}`, amount);
+          const sampler = new RssSampler(server.pid, 200);
+          const result = await runLoad({ url: server.url, requests: w.requests, connections, amount, maxSeconds: seconds, onResponse: (n) => bar.update(n) });
+          const rss = sampler.stop();
+          bar.stop();
+          runs.push({ ...result, workload: w.name, serverRss: { peakBytes: rss.peak, minBytes: rss.min } });
+        }
+      }
+      const serverPeak = peak.stop().peak;
+      const exitCode = await server.stop();
+
+      const find = (w: string, c: number) => runs.find((r) => r.workload === w && r.connections === c);
+      const rows = all.flatMap((w) =>
+        CONCURRENCY.map((c) => {
+          const r = find(w.name, c)!;
+          const single = find(w.name, 1);
+          return {
+            label: `${w.label}, c${c}`,
+            metrics: {
+              requests: r.responses,
+              'median ms': r.latencyMs.median,
+              'p95 ms': r.latencyMs.p95,
+              'p99 ms': r.latencyMs.p99,
+              'req/s': r.requestsPerSecond,
+              errors: r.errors + r.non2xx,
+              'server peak RSS MB': r.serverRss.peakBytes === null ? null : r.serverRss.peakBytes / MB,
+            },
+            ratios: { 'req/s vs c1': ratio(r.requestsPerSecond, single?.requestsPerSecond) },
+          };
+        }),
+      );
+      const failures = runs.reduce((s, r) => s + r.errors + r.non2xx, 0);
+      const nearestC8 = find('nearest-upload', 8)!;
+      const targets: TargetCheck[] = [
+        {
+          target: 'zero errors under the load runs',
+          measured: `${failures} of ${runs.reduce((s, r) => s + r.responses + r.errors, 0).toLocaleString('en-US')} requests`,
+          pass: failures === 0,
+        },
+      ];
+      return {
+        tables: [
+          {
+            title: `End to end over HTTP on loopback: ${index ? `${index.elementCount} paintings indexed, model v${index.modelVersion}` : 'served corpus'}; ${images.length} distinct uploads, ${PAIRS} id pairs`,
+            rows,
+            notes: [
+              `bounded runs: ${all.map((w) => CONCURRENCY.map((c) => `${w.name} c${c} ≤ ${w.bounds[c].amount} requests / ${w.bounds[c].seconds} s`).join(', ')).join('; ')}.`,
+              `server RSS: ${idleRss === null ? '–' : (idleRss / MB).toFixed(0)} MB after warm-up, peak ${serverPeak === null ? '–' : (serverPeak / MB).toFixed(0)} MB over all runs; exit code ${exitCode} on SIGTERM.`,
+            ],
+          },
+        ],
+        targets,
+        raw: {
+          dataDir: ctx.dataDirGiven ? dataDir : '(temporary demo corpus)',
+          index,
+          uploads: images.map((i) => ({ name: i.name, bytes: i.bytes.byteLength, type: i.type })),
+          serverRssBytes: { afterWarmUp: idleRss, peak: serverPeak },
+          // For the encoder section's "server throughput at concurrency 8 ÷ raw batched encoder throughput".
+          nearestUploadRequestsPerSecondAtC8: nearestC8.requestsPerSecond,
+          runs,
+          serverExitCode: exitCode,
+        },
+      };
+    } finally {
+      overall.stop();
+      await server.stop();
+    }
+  },
+};
