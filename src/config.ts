@@ -1,6 +1,7 @@
 /**
  * The one place that reads the environment. Everything else receives a Config.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -18,6 +19,7 @@ const EnvSchema = z.object({
   /** Requests per minute per API key or IP address under /api and /graphql (0 = unlimited). */
   PAINTER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   PAINTER_INFERENCE: z.enum(['auto', 'onnx', 'tfjs']).default('auto'),
+  PAINTER_INFERENCE_SESSIONS: z.coerce.number().int().min(1).max(64).optional(),
   PAINTER_INFERENCE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   PAINTER_DECODE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   PAINTER_MAX_BATCH: z.coerce.number().int().min(1).max(256).default(16),
@@ -51,8 +53,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Which runtime embeds images: ONNX Runtime where a model has an export (auto), or always one. */
   inference: InferenceRuntime;
-  /** ONNX Runtime intra-op threads (default: one per core). */
-  inferenceThreads?: number;
+  /** ONNX Runtime sessions per served model, each in a worker thread (default 1). */
+  inferenceSessions: number;
+  /** Intra-op threads per session (default: one per core). */
+  inferenceThreads: number;
   /** Worker threads decoding images for ONNX inference (default: up to 2). */
   decodeWorkers?: number;
   /** Largest micro-batch of concurrent requests, and how long a lone request waits for company. */
@@ -77,7 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     graphqlIntrospection: parsed.PAINTER_GRAPHQL_INTROSPECTION === 'true',
     rateLimitPerMinute: parsed.PAINTER_RATE_LIMIT_PER_MINUTE,
     inference: parsed.PAINTER_INFERENCE,
-    inferenceThreads: parsed.PAINTER_INFERENCE_THREADS,
+    // Measured (npm run bench -- --only encoder): two single-threaded sessions served no more
+    // MobileNetV2 images/s than one two-threaded session, and the CNN presets fewer.
+    inferenceSessions: parsed.PAINTER_INFERENCE_SESSIONS ?? 1,
+    inferenceThreads: parsed.PAINTER_INFERENCE_THREADS ?? availableParallelism(),
     decodeWorkers: parsed.PAINTER_DECODE_WORKERS,
     maxBatch: parsed.PAINTER_MAX_BATCH,
     batchWindowMs: parsed.PAINTER_BATCH_WINDOW_MS,

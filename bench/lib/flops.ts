@@ -101,9 +101,9 @@ function stringAttr(node: NodeProto, name: string, fallback: string): string {
 }
 
 const ELEMENTWISE = new Set([
-  'Relu', 'Clip', 'Sigmoid', 'Tanh', 'Elu', 'LeakyRelu', 'Softmax', 'Identity', 'Sqrt', 'BatchNormalization', 'Dropout', 'Exp', 'Log', 'Neg', 'Abs',
+  'Relu', 'Clip', 'Sigmoid', 'Tanh', 'Elu', 'LeakyRelu', 'Softmax', 'Identity', 'Sqrt', 'BatchNormalization', 'Dropout', 'Exp', 'Log', 'Neg', 'Abs', 'Sign',
 ]);
-const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min']);
+const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum']);
 
 function inferNode(node: NodeProto, inputs: (Shape | undefined)[], ints: Map<string, number[]>): { output: Shape; flops: number } {
   const op = node.opType ?? '';
@@ -152,11 +152,32 @@ function inferNode(node: NodeProto, inputs: (Shape | undefined)[], ints: Map<str
     }
     case 'MatMul': {
       const b = inputs[1]!;
-      if (b.length !== 2) throw new Error(`MatMul node "${node.name}": only a 2-d right operand is supported`);
       const k = x[x.length - 1];
-      if (k !== b[0]) throw new Error(`MatMul node "${node.name}": inner dimensions ${k} and ${b[0]} differ`);
-      const output = [...x.slice(0, -1), b[1]];
-      return { output, flops: 2 * product(x.slice(0, -1)) * k * b[1] };
+      const bk = b[b.length - 2];
+      if (k !== bk) throw new Error(`MatMul node "${node.name}": inner dimensions ${k} and ${bk} differ`);
+      // Batched products broadcast their leading dimensions (e.g. a Gram matrix per image).
+      const lead = broadcast([x.slice(0, -2), b.slice(0, -2)]);
+      const output = [...lead, ...(x.length > 1 ? [x[x.length - 2]] : []), b[b.length - 1]];
+      return { output, flops: 2 * product(output) * k };
+    }
+    case 'Pad': {
+      const pads = ints.get(node.input?.[1] ?? '') ?? intsAttr(node, 'pads');
+      if (!pads) throw new Error(`Pad node "${node.name}": its pads are not a constant`);
+      return { output: x.map((d, i) => d + pads[i] + pads[i + x.length]), flops: 0 };
+    }
+    case 'Concat': {
+      const axis = normaliseAxis(intAttr(node, 'axis', 0), x.length);
+      const all = inputs.map((t, i) => {
+        if (!t) throw new Error(`Concat node "${node.name}": the shape of input ${i} is unknown`);
+        return t;
+      });
+      return { output: x.map((d, i) => (i === axis ? all.reduce((n, t) => n + t[i], 0) : d)), flops: 0 };
+    }
+    case 'Gather': {
+      const axis = normaliseAxis(intAttr(node, 'axis', 0), x.length);
+      const indices = inputs[1];
+      if (!indices) throw new Error(`Gather node "${node.name}": the shape of its indices is unknown`);
+      return { output: [...x.slice(0, axis), ...indices, ...x.slice(axis + 1)], flops: 0 };
     }
     default:
       throw new Error(`Cannot count FLOPs through ${op} node "${node.name}": operator not supported`);

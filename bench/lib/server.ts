@@ -3,6 +3,8 @@
  * On an empty data directory the server prepares its demo corpus first (about a minute).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PAINTER_BIN = fileURLToPath(new URL('../../bin/painter.js', import.meta.url));
@@ -65,6 +67,21 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
       return exited;
     },
   };
+}
+
+/**
+ * The server in a process of its own after any first-start preparation: on an empty data
+ * directory a first process prepares the demo corpus (training it leaves tfjs's heap behind) and
+ * stops, then a fresh one serves — so memory and latency figures describe serving alone, as after
+ * any restart.
+ */
+export async function startPreparedServer(options: ServerOptions): Promise<ServerProcess> {
+  if (!existsSync(join(options.dataDir, 'indexes'))) {
+    const first = await startServer(options);
+    const code = await first.stop();
+    if (code !== 0) throw new Error(`the preparing server exited with ${code}:\n${first.log()}`);
+  }
+  return startServer(options);
 }
 
 export async function getJson<T = any>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {

@@ -9,7 +9,7 @@ import { extname, join } from 'node:path';
 import { Rng } from '../../src/util/random.js';
 import { runLoad, type LoadRequest, type LoadResult } from '../lib/load.js';
 import { MB, RssSampler } from '../lib/memory.js';
-import { getJson, listPaintingIds, multipart, startServer, type ServerProcess } from '../lib/server.js';
+import { getJson, listPaintingIds, multipart, startPreparedServer, type ServerProcess } from '../lib/server.js';
 import { ratio } from '../lib/stats.js';
 import type { BenchContext, BenchResult, BenchSection, TargetCheck } from '../lib/types.js';
 
@@ -108,7 +108,7 @@ export const httpSection: BenchSection = {
   async run(ctx): Promise<BenchResult> {
     const dataDir = ctx.dataDirGiven ? ctx.dataDir : join(ctx.tmpDir, 'http-data');
     ctx.log(ctx.dataDirGiven ? `serving ${dataDir}` : `serving the demo corpus from ${dataDir} (prepared on first start, about a minute)`);
-    const server: ServerProcess = await startServer({ dataDir });
+    const server: ServerProcess = await startPreparedServer({ dataDir });
     const runs: RunReport[] = [];
     const overall = new RssSampler(server.pid, 500);
     try {
@@ -159,7 +159,20 @@ export const httpSection: BenchSection = {
       );
       const failures = runs.reduce((s, r) => s + r.errors + r.non2xx, 0);
       const nearestC8 = find('nearest-upload', 8)!;
+      // The served model's raw batched encoder throughput, measured by the encoder section in this run.
+      const servedPreset = index ? ((await getJson(`${server.url}/api/models/${index.modelVersion}`).catch(() => null))?.body?.preset as string | undefined) : undefined;
+      const encoderRaw = ctx.results.get('encoder')?.raw as { batchedOnnxImagesPerSecond?: Record<string, number> } | undefined;
+      const rawEncoder = servedPreset ? encoderRaw?.batchedOnnxImagesPerSecond?.[servedPreset] : undefined;
+      const serverShare = ratio(nearestC8.requestsPerSecond, rawEncoder);
       const targets: TargetCheck[] = [
+        {
+          target: 'nearest-artist uploads at concurrency 8 ≥ 80% of the raw batched encoder throughput',
+          measured:
+            serverShare === null
+              ? 'no encoder figure in this run (run the encoder section too)'
+              : `${nearestC8.requestsPerSecond.toFixed(1)} req/s ÷ ${rawEncoder!.toFixed(1)} images/s (${servedPreset}, ONNX, batch 8) = ${(100 * serverShare).toFixed(0)}%`,
+          pass: serverShare === null ? null : serverShare >= 0.8,
+        },
         {
           target: 'zero errors under the load runs',
           measured: `${failures} of ${runs.reduce((s, r) => s + r.responses + r.errors, 0).toLocaleString('en-US')} requests`,
@@ -185,6 +198,8 @@ export const httpSection: BenchSection = {
           serverRssBytes: { afterWarmUp: idleRss, peak: serverPeak },
           // For the encoder section's "server throughput at concurrency 8 ÷ raw batched encoder throughput".
           nearestUploadRequestsPerSecondAtC8: nearestC8.requestsPerSecond,
+          servedPreset,
+          serverShareOfRawEncoder: serverShare,
           runs,
           serverExitCode: exitCode,
         },

@@ -5,6 +5,8 @@
 import type { BenchSection } from '../lib/types.js';
 import { hnswSection } from './hnsw.js';
 import { httpSection } from './http.js';
+import { decodeSection } from './decode.js';
+import { encoderSection } from './encoder.js';
 import { peakFlopsSection } from './peak-flops.js';
 
-export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, hnswSection, httpSection];
+export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, encoderSection, decodeSection, hnswSection, httpSection];

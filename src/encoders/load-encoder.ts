@@ -31,6 +31,7 @@ export interface InferenceEnvironment {
   /** auto: ONNX Runtime where the model has a verified ONNX export, tfjs otherwise. */
   runtime: InferenceRuntime;
   decodePool(): Promise<DecodePool>;
+  sessions?: number;
   threads?: number;
   maxBatch?: number;
   windowMs?: number;
@@ -52,6 +53,7 @@ async function onnxEncoder(dir: string, manifest: ModelManifest, name: string, e
     dim: manifest.embeddingDim,
     decode: onnx.artifact.decode,
     decodePool: await env.decodePool(),
+    sessions: env.sessions,
     threads: env.threads,
     maxBatch: env.maxBatch,
     windowMs: env.windowMs,

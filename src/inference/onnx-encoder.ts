@@ -1,17 +1,13 @@
 /**
  * An Encoder served by ONNX Runtime: images are decoded by the shared decode pool, concurrent
- * requests are micro-batched, and the session runs in its own worker thread — the event loop
- * only moves buffers.
+ * requests are micro-batched, and the sessions run in worker threads — the event loop only
+ * moves buffers.
  */
 import type { EmbedProgress, Encoder } from '../encoders/encoder.js';
-import { startWorker } from '../util/start-worker.js';
-import { whenReady, WorkerClient } from '../util/worker-rpc.js';
 import type { DecodePool } from './decode-pool.js';
 import { decodedLength, type DecodeSpec } from './decode-spec.js';
+import { InferencePool } from './inference-pool.js';
 import { MicroBatcher, type BatchStats } from './micro-batcher.js';
-import type { InferenceRequest } from './onnx-worker.js';
-
-const MODULE = new URL('./onnx-worker.js', import.meta.url);
 
 export interface OnnxEncoderOptions {
   name: string;
@@ -19,7 +15,9 @@ export interface OnnxEncoderOptions {
   dim: number;
   decode: DecodeSpec;
   decodePool: DecodePool;
-  /** ONNX Runtime intra-op threads (default: ONNX Runtime's choice, one per core). */
+  /** Sessions (worker threads) running batches side by side (default 1). */
+  sessions?: number;
+  /** ONNX Runtime intra-op threads per session (default: ONNX Runtime's, one per core). */
   threads?: number;
   maxBatch?: number;
   windowMs?: number;
@@ -31,23 +29,23 @@ export class OnnxEncoder implements Encoder {
   private readonly batcher: MicroBatcher;
 
   private constructor(
-    private readonly client: WorkerClient<InferenceRequest, Float32Array>,
+    private readonly pool: InferencePool,
     private readonly opts: OnnxEncoderOptions,
   ) {
     this.name = opts.name;
     this.dim = opts.dim;
     const { size } = opts.decode;
-    this.batcher = new MicroBatcher(
-      (input, n) => client.call({ type: 'run', input, shape: [n, size, size, 3] }, [input.buffer as ArrayBuffer]),
-      { itemLength: decodedLength(opts.decode), maxBatch: opts.maxBatch ?? 16, windowMs: opts.windowMs ?? 4 },
-    );
+    this.batcher = new MicroBatcher((input, n) => pool.run(input, [n, size, size, 3]), {
+      itemLength: decodedLength(opts.decode),
+      maxBatch: opts.maxBatch ?? 16,
+      windowMs: opts.windowMs ?? 4,
+      concurrency: pool.size,
+    });
   }
 
   static async create(opts: OnnxEncoderOptions): Promise<OnnxEncoder> {
-    const worker = startWorker(MODULE, { modelPath: opts.modelPath, threads: opts.threads });
-    worker.unref();
-    await whenReady(worker, 'inference');
-    return new OnnxEncoder(new WorkerClient(worker, 'inference'), opts);
+    const pool = await InferencePool.start({ modelPath: opts.modelPath, sessions: opts.sessions ?? 1, threads: opts.threads });
+    return new OnnxEncoder(pool, opts);
   }
 
   get batchStats(): BatchStats {
@@ -58,7 +56,7 @@ export class OnnxEncoder implements Encoder {
   async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
     const out = new Float32Array(paths.length * this.dim);
     // A bounded window of images in flight: enough to fill batches, never the whole corpus in memory.
-    const inFlight = Math.max(2, (this.opts.maxBatch ?? 16) * 2);
+    const inFlight = Math.max(2, (this.opts.maxBatch ?? 16) * 2 * (this.opts.sessions ?? 1));
     let next = 0;
     let done = 0;
     let failed = false;
@@ -85,11 +83,8 @@ export class OnnxEncoder implements Encoder {
     return row;
   }
 
-  /** Releases the session's native memory, then ends its thread. */
+  /** Releases the sessions' native memory, then ends their threads. */
   dispose(): void {
-    void this.client
-      .call({ type: 'release' })
-      .catch(() => undefined)
-      .finally(() => this.client.close());
+    void this.pool.close();
   }
 }

@@ -17,7 +17,7 @@ import { sha256File } from '../util/files.js';
 import type { ResidentBackbone } from '../backbone/resident-worker.js';
 
 export type EncoderConfig = Pick<Config, 'cacheDir' | 'workers'> &
-  Partial<Pick<Config, 'inference' | 'inferenceThreads' | 'decodeWorkers' | 'maxBatch' | 'batchWindowMs'>>;
+  Partial<Pick<Config, 'inference' | 'inferenceSessions' | 'inferenceThreads' | 'decodeWorkers' | 'maxBatch' | 'batchWindowMs'>>;
 
 export class EncoderProvider {
   private readonly queryEncoders = new Map<number, Promise<Encoder>>();
@@ -39,6 +39,7 @@ export class EncoderProvider {
         pool.catch(() => (this.decodePool = null));
         return pool;
       },
+      sessions: this.cfg.inferenceSessions,
       threads: this.cfg.inferenceThreads,
       maxBatch: this.cfg.maxBatch,
       windowMs: this.cfg.batchWindowMs,
