@@ -121,6 +121,7 @@ export const httpSection: BenchSection = {
       await warmUp(server.url, all);
       const idleRss = overall.stop().last;
       const index = (await getJson(`${server.url}/api/index`)).body?.serving ?? null;
+      const servedPreset = index ? ((await getJson(`${server.url}/api/models/${index.modelVersion}`).catch(() => null))?.body?.preset as string | undefined) : undefined;
 
       const peak = new RssSampler(server.pid, 200);
       for (const w of all) {
@@ -160,7 +161,6 @@ export const httpSection: BenchSection = {
       const failures = runs.reduce((s, r) => s + r.errors + r.non2xx, 0);
       const nearestC8 = find('nearest-upload', 8)!;
       // The served model's raw batched encoder throughput, measured by the encoder section in this run.
-      const servedPreset = index ? ((await getJson(`${server.url}/api/models/${index.modelVersion}`).catch(() => null))?.body?.preset as string | undefined) : undefined;
       const encoderRaw = ctx.results.get('encoder')?.raw as { batchedOnnxImagesPerSecond?: Record<string, number> } | undefined;
       const rawEncoder = servedPreset ? encoderRaw?.batchedOnnxImagesPerSecond?.[servedPreset] : undefined;
       const serverShare = ratio(nearestC8.requestsPerSecond, rawEncoder);

@@ -17,7 +17,13 @@ export class OnnxSession {
   ) {}
 
   static async create(model: Uint8Array | string, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
-    const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all' };
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      // Idle intra-op threads would otherwise spin, taking the cores that decoding and request
+      // handling need between batches.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
     if (options.threads) {
       sessionOptions.intraOpNumThreads = options.threads;
       sessionOptions.interOpNumThreads = 1;
