@@ -8,6 +8,7 @@ import { CatalogRepository } from '../db/repositories/catalog-repository.js';
 import { EvaluationRepository } from '../db/repositories/evaluation-repository.js';
 import { ModelRepository } from '../db/repositories/model-repository.js';
 import type { ModelVersion } from '../db/types.js';
+import { PaintingRows } from './painting-rows.js';
 import { PainterError } from '../errors.js';
 import { probabilitySame, type DistanceCalibration } from '../metrics/calibration.js';
 import { rankArtists, type ArtistAggregation, DEFAULT_AGGREGATION } from '../search/aggregate-artists.js';
@@ -48,6 +49,7 @@ export class QueryService {
   private readonly evaluations: EvaluationRepository;
   private readonly models: ModelRepository;
   private readonly calibrations = new Map<number, Promise<Calibration>>();
+  private readonly rows: PaintingRows;
   /** A complete model version never changes: its row is read once, not per upload. */
   private readonly servingModels = new Map<number, ModelVersion>();
 
@@ -61,6 +63,7 @@ export class QueryService {
     this.catalog = new CatalogRepository(db.prisma);
     this.evaluations = new EvaluationRepository(db.prisma);
     this.models = new ModelRepository(db.prisma);
+    this.rows = new PaintingRows(this.catalog);
   }
 
   async nearestArtists(image: QueryImage, options: { k?: number; neighbours?: number; filters?: SearchFilters } = {}): Promise<NearestArtistsResult> {
@@ -71,7 +74,7 @@ export class QueryService {
     const hits = this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters);
     const neighbours = hits.map((h) => ({ ...h, artistId: serving.paintings.get(h.label)!.artistId }));
     const ranked = rankArtists(neighbours, this.aggregation).slice(0, k);
-    const shown = await this.catalog.getPaintings(ranked.flatMap((a) => a.neighbours.slice(0, 5).map((i) => neighbours[i].label)));
+    const shown = await this.rows.get(serving, ranked.flatMap((a) => a.neighbours.slice(0, 5).map((i) => neighbours[i].label)));
     const artists = ranked.map((a) => {
       const paintings = a.neighbours
         .slice(0, 5)
@@ -88,7 +91,7 @@ export class QueryService {
     const serving = this.live.require();
     const query = await this.resolve(image, serving);
     const hits = this.search(serving, query, options.k ?? 10, options.filters);
-    const rows = await this.catalog.getPaintings(hits.map((h) => h.label));
+    const rows = await this.rows.get(serving, hits.map((h) => h.label));
     const paintings = hits.filter((h) => rows.has(h.label)).map((h) => ({ ...toSummary(rows.get(h.label)!), distance: h.distance }));
     return { paintings, query: this.info(serving, query, started) };
   }
