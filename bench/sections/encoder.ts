@@ -122,8 +122,11 @@ export const encoderSection: BenchSection = {
       const modelPath = join(ctx.tmpDir, `${preset}.onnx`);
       await writeFile(modelPath, subject.onnxBytes);
       const served = await InferencePool.start({ modelPath, sessions: 1, threads: cores });
+      // As the server feeds it: image bytes, turned into floats in the inference thread.
+      const bytes = Uint8Array.from(pixels);
+      const divisor = subject.onnxScale === 1 ? 1 : 255;
       const servedRun: Runner = async () => {
-        await Promise.all(Array.from({ length: served.size }, () => served.run(scaled.slice(0, batch * len), [batch, subject.size, subject.size, 3])));
+        await Promise.all(Array.from({ length: served.size }, () => served.run(bytes.slice(0, batch * len), [batch, subject.size, subject.size, 3], divisor)));
       };
       const runners: Record<string, { run: Runner; n: number }> = {
         'tfjs-wasm, 1 image': { run: subject.tfjs, n: 1 },

@@ -11,7 +11,7 @@ import type { DecodeSpec } from './decode-spec.js';
 const MODULE = new URL('./decode-worker.js', import.meta.url);
 
 export class DecodePool {
-  private readonly workers: Promise<WorkerClient<DecodeRequest, Float32Array>>[];
+  private readonly workers: Promise<WorkerClient<DecodeRequest, Uint8Array>>[];
   private closed = false;
 
   private constructor(readonly size: number) {
@@ -24,15 +24,15 @@ export class DecodePool {
     return pool;
   }
 
-  private static async spawn(): Promise<WorkerClient<DecodeRequest, Float32Array>> {
+  private static async spawn(): Promise<WorkerClient<DecodeRequest, Uint8Array>> {
     const worker = startWorker(MODULE);
     worker.unref(); // an idle pool must not keep the process alive
     await whenReady(worker, 'decode');
-    return new WorkerClient<DecodeRequest, Float32Array>(worker, 'decode');
+    return new WorkerClient<DecodeRequest, Uint8Array>(worker, 'decode');
   }
 
-  /** Float32 NHWC pixels of one image, decoded as `spec` says. */
-  async decode(input: string | Buffer, spec: DecodeSpec): Promise<Float32Array> {
+  /** RGB bytes (NHWC) of one image, decoded as `spec` says. */
+  async decode(input: string | Buffer, spec: DecodeSpec): Promise<Uint8Array> {
     if (this.closed) throw new Error('decode pool closed');
     const client = await this.pick();
     // Buffers are copied to the worker (the caller keeps its own); paths travel as strings.
@@ -44,12 +44,12 @@ export class DecodePool {
     await Promise.all(this.workers.map(async (w) => (await w.catch(() => null))?.close()));
   }
 
-  private async pick(): Promise<WorkerClient<DecodeRequest, Float32Array>> {
+  private async pick(): Promise<WorkerClient<DecodeRequest, Uint8Array>> {
     const clients = await Promise.all(this.workers.map((w) => w.catch(() => null)));
     clients.forEach((c, i) => {
       if (!c?.alive) this.workers[i] = DecodePool.spawn();
     });
-    let best: WorkerClient<DecodeRequest, Float32Array> | null = null;
+    let best: WorkerClient<DecodeRequest, Uint8Array> | null = null;
     for (const c of clients) if (c?.alive && (!best || c.load < best.load)) best = c;
     return best ?? (await this.workers[0]);
   }

@@ -1,4 +1,4 @@
-/** Decode worker thread: files or bytes → the float32 pixels an encoder takes (sharp runs here). */
+/** Decode worker thread: files or bytes → the RGB bytes an encoder takes (sharp runs here). */
 import sharp from 'sharp';
 import { announceReady, serveRequests } from '../util/worker-rpc.js';
 import { decodeForEncoder, type DecodeSpec } from './decode-spec.js';
@@ -15,8 +15,12 @@ sharp.concurrency(1);
 sharp.cache(false);
 
 if (await announceReady(async () => {})) {
-  serveRequests<DecodeRequest, Float32Array>(
-    ({ input, spec }) => decodeForEncoder(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength), spec),
+  serveRequests<DecodeRequest, Uint8Array>(
+    async ({ input, spec }) => {
+      const pixels = await decodeForEncoder(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength), spec);
+      // Moving the buffer is only safe when the pixels are all of it.
+      return pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels : pixels.slice();
+    },
     (pixels) => [pixels.buffer as ArrayBuffer],
   );
 }

@@ -48,12 +48,15 @@ export class InferencePool {
     return this.clients.length;
   }
 
-  /** Runs one batch on the least-busy session; `input` is moved to the worker, not copied. */
-  run(input: Float32Array, shape: number[]): Promise<Float32Array> {
+  /**
+   * Runs one batch on the least-busy session; `input` is moved to the worker, not copied. Bytes
+   * are divided by `divisor` into the model's float input there.
+   */
+  run(input: Float32Array | Uint8Array, shape: number[], divisor = 1): Promise<Float32Array> {
     const live = this.clients.filter((c) => c.alive);
     if (live.length === 0) return Promise.reject(new Error('every inference worker has stopped'));
     const client = live.reduce((a, b) => (b.load < a.load ? b : a));
-    return client.call({ type: 'run', input, shape }, [input.buffer as ArrayBuffer]);
+    return client.call({ type: 'run', input, shape, divisor }, [input.buffer as ArrayBuffer]);
   }
 
   /** Releases every session's native memory, then ends the threads. */

@@ -5,9 +5,13 @@
  * waited). So a lone request pays at most the window, and a loaded server runs full batches.
  */
 
-export interface MicroBatcherOptions {
-  /** Floats per input item (e.g. h·w·3). */
+type Items = Float32Array | Uint8Array;
+
+export interface MicroBatcherOptions<T extends Items> {
+  /** Values per input item (e.g. h·w·3). */
   itemLength: number;
+  /** Allocates a batch's input (default: a Float32Array). */
+  allocate?: (length: number) => T;
   maxBatch: number;
   windowMs: number;
   /** Batches allowed to run at once (one per inference worker). */
@@ -15,10 +19,10 @@ export interface MicroBatcherOptions {
 }
 
 /** Runs `n` items laid out back to back; returns n output rows back to back. */
-export type BatchRunner = (input: Float32Array, n: number) => Promise<Float32Array>;
+export type BatchRunner<T extends Items = Float32Array> = (input: T, n: number) => Promise<Float32Array>;
 
-interface Waiting {
-  item: Float32Array;
+interface Waiting<T extends Items> {
+  item: T;
   resolve(row: Float32Array): void;
   reject(e: unknown): void;
 }
@@ -29,20 +33,20 @@ export interface BatchStats {
   largest: number;
 }
 
-export class MicroBatcher {
-  private queue: Waiting[] = [];
+export class MicroBatcher<T extends Items = Float32Array> {
+  private queue: Waiting<T>[] = [];
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
   readonly stats: BatchStats = { batches: 0, items: 0, largest: 0 };
 
   constructor(
-    private readonly run: BatchRunner,
-    private readonly opts: MicroBatcherOptions,
+    private readonly run: BatchRunner<T>,
+    private readonly opts: MicroBatcherOptions<T>,
   ) {
     if (opts.maxBatch < 1) throw new RangeError('maxBatch must be at least 1');
   }
 
-  submit(item: Float32Array): Promise<Float32Array> {
+  submit(item: T): Promise<Float32Array> {
     if (item.length !== this.opts.itemLength) {
       return Promise.reject(new RangeError(`batch item holds ${item.length} values, expected ${this.opts.itemLength}`));
     }
@@ -67,7 +71,8 @@ export class MicroBatcher {
     if (this.queue.length === 0 || this.running >= (this.opts.concurrency ?? 1)) return;
     const batch = this.queue.splice(0, this.opts.maxBatch);
     const n = batch.length;
-    const input = new Float32Array(n * this.opts.itemLength);
+    const length = n * this.opts.itemLength;
+    const input = this.opts.allocate ? this.opts.allocate(length) : (new Float32Array(length) as T);
     batch.forEach((w, i) => input.set(w.item, i * this.opts.itemLength));
     this.running++;
     this.stats.batches++;

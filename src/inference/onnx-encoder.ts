@@ -5,7 +5,7 @@
  */
 import type { EmbedProgress, Encoder } from '../encoders/encoder.js';
 import type { DecodePool } from './decode-pool.js';
-import { decodedLength, type DecodeSpec } from './decode-spec.js';
+import { decodedLength, inputDivisor, type DecodeSpec } from './decode-spec.js';
 import { InferencePool } from './inference-pool.js';
 import { MicroBatcher, type BatchStats } from './micro-batcher.js';
 
@@ -26,7 +26,7 @@ export interface OnnxEncoderOptions {
 export class OnnxEncoder implements Encoder {
   readonly name: string;
   readonly dim: number;
-  private readonly batcher: MicroBatcher;
+  private readonly batcher: MicroBatcher<Uint8Array>;
 
   private constructor(
     private readonly pool: InferencePool,
@@ -35,8 +35,10 @@ export class OnnxEncoder implements Encoder {
     this.name = opts.name;
     this.dim = opts.dim;
     const { size } = opts.decode;
-    this.batcher = new MicroBatcher((input, n) => pool.run(input, [n, size, size, 3]), {
+    const divisor = inputDivisor(opts.decode);
+    this.batcher = new MicroBatcher<Uint8Array>((input, n) => pool.run(input, [n, size, size, 3], divisor), {
       itemLength: decodedLength(opts.decode),
+      allocate: (length) => new Uint8Array(length),
       maxBatch: opts.maxBatch ?? 16,
       windowMs: opts.windowMs ?? 4,
       concurrency: pool.size,
