@@ -5,8 +5,9 @@
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PainterError } from '../errors.js';
+import { startWorker } from '../util/start-worker.js';
 import { FeatureCache, rowKey, sha256Hex } from './cache.js';
 import {
   BackboneFeaturizer,
@@ -66,7 +67,7 @@ interface TaskResult {
 }
 
 const CHECKPOINT_MS = 90_000;
-const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+const WORKER_MODULE = new URL('./worker.js', import.meta.url);
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -152,7 +153,7 @@ function runPool(
     };
 
     for (let i = 0; i < n; i++) {
-      const w = new Worker(WORKER_ENTRY, { workerData: { spec } });
+      const w = startWorker(WORKER_MODULE, { spec });
       workers.push(w);
       inFlight.set(w, []);
       w.on('message', (msg: WorkerReply) => {

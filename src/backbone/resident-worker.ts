@@ -3,13 +3,14 @@
  * seconds, so `extractBackboneFeatures` (a pool per call, for bulk work) would put that on every
  * request. The thread also keeps inference off the event loop.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PainterError } from '../errors.js';
+import { startWorker } from '../util/start-worker.js';
 import { DEFAULT_BACKBONE_SPEC, type BackboneSpec, type BackboneView } from './features.js';
 import type { FeatureBlock } from './style-features.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
-const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+const WORKER_MODULE = new URL('./worker.js', import.meta.url);
 
 export interface FeatureRows {
   dim: number;
@@ -39,7 +40,7 @@ export class ResidentBackbone {
   }
 
   static async start(spec: BackboneSpec = DEFAULT_BACKBONE_SPEC): Promise<ResidentBackbone> {
-    const worker = new Worker(WORKER_ENTRY, { workerData: { spec } });
+    const worker = startWorker(WORKER_MODULE, { spec });
     const ready = await new Promise<Extract<WorkerReply, { type: 'ready' }>>((resolve, reject) => {
       worker.once('message', (msg: WorkerReply) =>
         msg.type === 'ready' ? resolve(msg) : reject(new Error(msg.type === 'fatal' ? msg.message : 'unexpected reply')),

@@ -21,8 +21,11 @@ const loadBackbone = () => import('../backbone/extract.js');
 export interface EncoderEnvironment {
   cacheDir: string;
   workers?: number;
-  /** Serve features from this loaded backbone instead of a pool per call (no cache). */
-  resident?: BackboneOptions['resident'];
+  /**
+   * Serve features from a backbone kept loaded instead of a pool per call (no cache); called only
+   * when a model on tfjs needs backbone features, so an ONNX-served model never starts one.
+   */
+  resident?: () => Promise<NonNullable<BackboneOptions['resident']>>;
   /** ONNX Runtime serving; without it (or with runtime 'tfjs') models run on tfjs. */
   inference?: InferenceEnvironment;
 }
@@ -60,8 +63,8 @@ async function onnxEncoder(dir: string, manifest: ModelManifest, name: string, e
   });
 }
 
-function backboneOptions(env: EncoderEnvironment): BackboneOptions {
-  return env.resident ? { resident: env.resident } : { cacheFile: backboneCacheFile(env.cacheDir), workers: env.workers };
+async function backboneOptions(env: EncoderEnvironment): Promise<BackboneOptions> {
+  return env.resident ? { resident: await env.resident() } : { cacheFile: backboneCacheFile(env.cacheDir), workers: env.workers };
 }
 
 export async function loadEncoder(dir: string, env: EncoderEnvironment): Promise<Encoder> {
@@ -72,7 +75,7 @@ export async function loadEncoder(dir: string, env: EncoderEnvironment): Promise
   const model = await loadLayersModel(dir);
   if (manifest.kind === 'head') {
     if (!manifest.backbone) throw new RangeError(`${dir}: a head model needs its backbone feature transform`);
-    return new HeadEncoder(name, model, manifest.backbone.featureTransform, manifest.embeddingScale, backboneOptions(env));
+    return new HeadEncoder(name, model, manifest.backbone.featureTransform, manifest.embeddingScale, await backboneOptions(env));
   }
   return new CnnEncoder(name, model, manifest.inputSize, manifest.embeddingScale);
 }
@@ -86,15 +89,15 @@ export type BaselineName = 'untrained' | 'backbone';
 export async function baselineEncoder(baseline: BaselineName, presetName: string, seed: number, env: EncoderEnvironment): Promise<Encoder> {
   const preset = getPreset(presetName);
   if (baseline === 'backbone') {
-    return new BackboneFeatureEncoder('baseline: frozen backbone features', DEFAULT_FEATURE_BLOCKS, preset.embeddingScale, backboneOptions(env));
+    return new BackboneFeatureEncoder('baseline: frozen backbone features', DEFAULT_FEATURE_BLOCKS, preset.embeddingScale, await backboneOptions(env));
   }
   if (preset.kind === 'cnn') {
     const model = buildCnn({ inputSize: preset.inputSize, blocks: preset.blocks!, embeddingDim: preset.embeddingDim, seed });
     return new CnnEncoder(`baseline: untrained ${preset.name}`, model, preset.inputSize, preset.embeddingScale);
   }
   // An untrained head needs the feature width: probe it on no images costs nothing but the model load.
-  const probe = await (await loadBackbone()).extractBackboneFeatures([], backboneOptions(env));
+  const probe = await (await loadBackbone()).extractBackboneFeatures([], await backboneOptions(env));
   const transform = { ...fitFeatureTransform(new Float32Array(0), probe.dim, probe.blocks, DEFAULT_FEATURE_BLOCKS, false) };
   const head = buildHead({ inputDim: transformedDim(transform), hidden: preset.hidden ?? [], embeddingDim: preset.embeddingDim, seed });
-  return new HeadEncoder(`baseline: untrained ${preset.name} head`, head, transform, preset.embeddingScale, backboneOptions(env));
+  return new HeadEncoder(`baseline: untrained ${preset.name} head`, head, transform, preset.embeddingScale, await backboneOptions(env));
 }

@@ -8,15 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { PainterError } from '../errors.js';
+import { startWorker } from '../util/start-worker.js';
 import { replaceDirectory } from '../util/files.js';
 import { checkLabel, checkParams, checkRows } from './checks.js';
 import type { BuildJob, BuildReply } from './build-worker.js';
 import { INDEX_FILE, MANIFEST_FILE } from './manifest.js';
 import type { IndexParams } from './types.js';
 
-const WORKER_ENTRY = new URL('./build-worker-entry.mjs', import.meta.url);
+const WORKER_MODULE = new URL('./build-worker.js', import.meta.url);
 
 export interface BuildInWorkerOptions {
   /** rows × dim, row i labelled labels[i]. Not modified; shared with the worker, not copied, when already on a SharedArrayBuffer. */
@@ -86,7 +86,7 @@ function shareable(vectors: Float32Array): Float32Array {
 
 function runWorker(job: BuildJob, onProgress: BuildInWorkerOptions['onProgress'], signal: AbortSignal | undefined): Promise<Done> {
   return new Promise<Done>((resolve, reject) => {
-    const worker = new Worker(WORKER_ENTRY, { workerData: job });
+    const worker = startWorker(WORKER_MODULE, { ...job });
     let settled = false;
     let exited = false;
     worker.once('exit', () => (exited = true));

@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import type { Config, InferenceRuntime } from '../config.js';
 import type { ModelVersion } from '../db/types.js';
 import type { Encoder } from '../encoders/encoder.js';
-import { loadEncoder, type EncoderEnvironment, type InferenceEnvironment } from '../encoders/load-encoder.js';
+import { loadEncoder, type InferenceEnvironment } from '../encoders/load-encoder.js';
 import { DecodePool } from '../inference/decode-pool.js';
-import { verifiedOnnx } from '../onnx/export-model.js';
-import { readManifest } from '../encoders/model-manifest.js';
 import { WEIGHTS_BIN } from '../encoders/model-files.js';
 import { PainterError } from '../errors.js';
 import { sha256File } from '../util/files.js';
@@ -34,11 +32,7 @@ export class EncoderProvider {
   private inference(): InferenceEnvironment {
     return {
       runtime: this.runtime,
-      decodePool: () => {
-        const pool = (this.decodePool ??= DecodePool.start(this.cfg.decodeWorkers));
-        pool.catch(() => (this.decodePool = null));
-        return pool;
-      },
+      decodePool: () => (this.decodePool ??= this.startDecodePool()),
       sessions: this.cfg.inferenceSessions,
       threads: this.cfg.inferenceThreads,
       maxBatch: this.cfg.maxBatch,
@@ -56,6 +50,15 @@ export class EncoderProvider {
       this.queryEncoders.set(model.version, e);
     }
     return e;
+  }
+
+  /** The shared decode pool; a pool that failed to start is forgotten, so the next call retries. */
+  private startDecodePool(): Promise<DecodePool> {
+    const pool = DecodePool.start(this.cfg.decodeWorkers);
+    pool.catch(() => {
+      if (this.decodePool === pool) this.decodePool = null;
+    });
+    return pool;
   }
 
   /** A fresh encoder for embedding many files; the caller disposes it. */
@@ -77,15 +80,12 @@ export class EncoderProvider {
 
   private async loadQueryEncoder(model: ModelVersion): Promise<Encoder> {
     await verifyWeights(model);
-    const manifest = await readManifest(model.dir);
-    const env: EncoderEnvironment = { cacheDir: this.cfg.cacheDir, inference: this.inference() };
-    // A head model served by tfjs needs the backbone kept loaded; its ONNX export carries its own.
-    const onnx = this.runtime !== 'tfjs' && (await verifiedOnnx(model.dir, manifest)) !== null;
-    if (manifest.kind === 'head' && !onnx) {
-      this.resident ??= import('../backbone/resident-worker.js').then((m) => m.ResidentBackbone.start());
-      env.resident = await this.resident;
-    }
-    return loadEncoder(model.dir, env);
+    return loadEncoder(model.dir, {
+      cacheDir: this.cfg.cacheDir,
+      inference: this.inference(),
+      // Only a head model on tfjs asks for it; its ONNX export carries its own backbone.
+      resident: () => (this.resident ??= import('../backbone/resident-worker.js').then((m) => m.ResidentBackbone.start())),
+    });
   }
 }
 
