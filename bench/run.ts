@@ -7,6 +7,7 @@
  *   npm run bench -- --quick                        # small sizes and short load runs (a smoke run)
  *   npm run bench -- --only peak-flops hnsw         # some sections
  *   npm run bench -- --data-dir data --out bench/results/latest.json
+ *   npm run bench -- --only encoder http --presets pretrained --data-dir data   # the served model only
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { arch, availableParallelism, cpus, platform, tmpdir, totalmem } from 'node:os';
@@ -17,6 +18,7 @@ import { createProgress } from './lib/progress.js';
 import { renderTable, renderTargets } from './lib/report.js';
 import type { BenchContext, BenchResult, BenchSection } from './lib/types.js';
 import { SECTIONS } from './sections/index.js';
+import { PRESET_NAMES, type PresetName } from '../src/encoders/presets.js';
 
 interface Options {
   only?: string[];
@@ -25,6 +27,7 @@ interface Options {
   dataDir?: string;
   dataset?: string;
   seed: string;
+  presets?: string[];
   markdown: boolean;
   list: boolean;
 }
@@ -47,6 +50,7 @@ const program = new Command()
   .option('--data-dir <dir>', 'data directory of an imported corpus (default $PAINTER_DATA_DIR or data)')
   .option('--dataset <dir>', 'folder of painting images to upload in the HTTP runs')
   .option('--seed <n>', 'seed for synthetic data and sampling', '1')
+  .addOption(new Option('--presets <presets...>', 'encoder presets the encoder section measures (default: all)').choices([...PRESET_NAMES]))
   .option('--markdown', 'print the tables as Markdown too', false)
   .option('--list', 'list the sections and exit', false)
   .parse();
@@ -72,6 +76,7 @@ const ctx: BenchContext = {
   dataDir: resolve(opts.dataDir ?? process.env.PAINTER_DATA_DIR ?? 'data'),
   dataDirGiven: opts.dataDir !== undefined,
   dataset: opts.dataset ? resolve(opts.dataset) : undefined,
+  presets: opts.presets as PresetName[] | undefined,
   tmpDir,
   progress: createProgress(),
   log,
@@ -110,7 +115,7 @@ try {
 
   await writeJsonAtomic(out, {
     createdAt: startedAt.toISOString(),
-    options: { quick: opts.quick, only: opts.only ?? null, seed, dataDir: ctx.dataDir, dataset: ctx.dataset ?? null },
+    options: { quick: opts.quick, only: opts.only ?? null, seed, presets: ctx.presets ?? null, dataDir: ctx.dataDir, dataset: ctx.dataset ?? null },
     machine: machine(),
     sections: Object.fromEntries(reports.map((r) => [r.name, { description: r.description, seconds: r.seconds, error: r.error ?? null, ...r.result }])),
     targets,

@@ -4,10 +4,10 @@
  */
 import { z } from 'zod';
 import { PainterError } from '../src/errors.js';
-import { DEFAULT_PRESET, getPreset, type PresetDefinition } from '../src/encoders/presets.js';
+import { DEFAULT_PRESET, getPreset, PRESET_NAMES, type PresetDefinition } from '../src/encoders/presets.js';
 
 export const TrainingConfigSchema = z.object({
-  preset: z.enum(['pretrained', 'small', 'seed']),
+  preset: z.enum(PRESET_NAMES),
   loss: z.enum(['triplet', 'contrastive']),
   mining: z.enum(['random', 'batch-hard', 'batch-all']),
   margin: z.number().positive(),

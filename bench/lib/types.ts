@@ -1,4 +1,5 @@
 /** The contract between the benchmark runner and its sections. */
+import type { PresetName } from '../../src/encoders/presets.js';
 import type { ProgressFactory } from './progress.js';
 
 export type MetricValue = number | string | boolean | null;
@@ -46,6 +47,8 @@ export interface BenchContext {
   dataDirGiven: boolean;
   /** Folder of painting images to upload instead of the served corpus's own. */
   dataset?: string;
+  /** Encoder presets to measure (default: all; small and pretrained when quick). */
+  presets?: PresetName[];
   /** Scratch directory, removed when the run ends. */
   tmpDir: string;
   progress: ProgressFactory;

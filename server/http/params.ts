@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ARTIST_SPLITS, PAINTING_SPLITS } from '../../src/db/types.js';
+import { PRESET_NAMES } from '../../src/encoders/presets.js';
 import { PainterError } from '../../src/errors.js';
 import type { QueryImage, SearchFilters } from '../../src/search/types.js';
 import { MAP_MAX_POINTS } from '../../src/services/embedding-map-service.js';
@@ -119,7 +120,7 @@ export const addPaintingFields = z.object({
 
 export const modelVersionBody = z.object({ modelVersion: versionSchema.optional() });
 export const trainBody = z.object({
-  preset: z.enum(['pretrained', 'small', 'seed']).optional(),
+  preset: z.enum(PRESET_NAMES).optional(),
   epochs: int(1, 1000).optional(),
   loss: z.enum(['triplet', 'contrastive']).optional(),
   mining: z.enum(['random', 'batch-hard', 'batch-all']).optional(),

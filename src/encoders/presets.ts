@@ -6,7 +6,8 @@ import { PainterError } from '../errors.js';
 import { EMBEDDING_DIM, type ConvBlockSpec } from './architectures.js';
 import { DEFAULT_EMBEDDING_SCALE } from './embedding-space.js';
 
-export type PresetName = 'pretrained' | 'small' | 'seed';
+export const PRESET_NAMES = ['pretrained', 'small', 'seed'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
 export type LossName = 'triplet' | 'contrastive';
 export type MiningName = 'random' | 'batch-hard' | 'batch-all';
 
