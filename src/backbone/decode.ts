@@ -1,6 +1,6 @@
 /** Image decoding for the frozen backbone: EXIF-upright, centre-cropped square, opaque RGB bytes. */
 import sharp from 'sharp';
-import { PainterError } from '../errors.js';
+import { imageDecodeError, MAX_INPUT_PIXELS } from '../images/decode-errors.js';
 
 export interface DecodedImage {
   data: Uint8Array; // size × size × 3, row-major RGB
@@ -13,7 +13,7 @@ export async function decodeSquareRgb(
   opts: { flip?: boolean; name?: string } = {},
 ): Promise<DecodedImage> {
   try {
-    let img = sharp(input, { failOn: 'error', limitInputPixels: 2 ** 28 })
+    let img = sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
       .resize(size, size, { fit: 'cover', position: 'centre' })
       .flatten({ background: { r: 255, g: 255, b: 255 } })
@@ -25,8 +25,7 @@ export async function decodeSquareRgb(
     }
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size };
   } catch (e) {
-    const name = opts.name ?? (typeof input === 'string' ? input : '<buffer>');
-    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new PainterError('IMAGE_UNREADABLE', `${name}: not a readable image (${why})`, { path: name }, { cause: e });
+    const name = opts.name ?? (typeof input === 'string' ? input : 'the image');
+    throw imageDecodeError(e, name, typeof input === 'string' ? { path: input } : undefined);
   }
 }

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { decodeFailure, MAX_INPUT_PIXELS } from '../images/decode-errors.js';
 
-/** Decompression-bomb guard: 100 megapixels is far above any painting photograph's needs. */
-export const MAX_INPUT_PIXELS = 100_000_000;
+export { MAX_INPUT_PIXELS };
 
 export type ProbeResult =
   | { ok: true; sha256: string; width: number; height: number }
@@ -42,9 +42,6 @@ export async function probeImageBytes(bytes: Buffer): Promise<ProbeResult & { fo
       height: rotated ? meta.width : meta.height,
     };
   } catch (e) {
-    const msg = (e as Error).message;
-    if (/pixel limit/i.test(msg)) return { ok: false, reason: `image too large (over ${MAX_INPUT_PIXELS / 1e6} megapixels)` };
-    if (/unsupported image format/i.test(msg)) return { ok: false, reason: 'not an image' };
-    return { ok: false, reason: `unreadable image: ${msg.split('\n')[0]}` };
+    return { ok: false, reason: decodeFailure(e).reason };
   }
 }

@@ -19,6 +19,12 @@ export interface Encoder {
   readonly name: string;
   readonly dim: number;
   embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array>;
+  /**
+   * One embedding of untrusted image bytes, decoded in memory. Decoding is the validation: bytes
+   * that are not a readable image reject with IMAGE_UNREADABLE or IMAGE_TOO_LARGE naming `name`.
+   * Encoders that only read files (a backbone in a worker) leave it out.
+   */
+  embedBytes?(bytes: Buffer, name: string): Promise<Float32Array>;
   dispose(): void;
 }
 
@@ -52,18 +58,26 @@ export class CnnEncoder implements Encoder {
     this.dim = model.outputs[0].shape[1] as number;
   }
 
-  async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
+  embedBytes(bytes: Buffer, name: string): Promise<Float32Array> {
+    return this.embed([bytes], [name]);
+  }
+
+  embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
+    return this.embed(paths, paths, onProgress);
+  }
+
+  private async embed(inputs: (string | Buffer)[], names: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
     const s = this.inputSize;
-    const out = new Float32Array(paths.length * this.dim);
-    for (let start = 0; start < paths.length; start += BATCH) {
-      const chunk = paths.slice(start, start + BATCH);
-      const pixels = await Promise.all(chunk.map((p) => loadImageTensorData(p, s)));
+    const out = new Float32Array(inputs.length * this.dim);
+    for (let start = 0; start < inputs.length; start += BATCH) {
+      const chunk = inputs.slice(start, start + BATCH);
+      const pixels = await Promise.all(chunk.map((p, i) => loadImageTensorData(p, s, names[start + i])));
       const batch = new Float32Array(chunk.length * s * s * 3);
       pixels.forEach((px, i) => batch.set(px, i * s * s * 3));
       const emb = tf.tidy(() => toEmbeddingSpace(this.model.predict(tf.tensor4d(batch, [chunk.length, s, s, 3])) as tf.Tensor2D, this.scale));
       out.set((await emb.data()) as Float32Array, start * this.dim);
       emb.dispose();
-      onProgress?.(Math.min(start + BATCH, paths.length), paths.length);
+      onProgress?.(Math.min(start + BATCH, inputs.length), inputs.length);
     }
     return out;
   }

@@ -4,8 +4,7 @@
  * short side, crop the long one) — paintings are cropped, never squashed.
  */
 import sharp from 'sharp';
-import { PainterError } from '../errors.js';
-import { MAX_INPUT_PIXELS } from '../dataset/probe-image.js';
+import { imageDecodeError, MAX_INPUT_PIXELS } from './decode-errors.js';
 
 export type ImageInput = string | Buffer;
 
@@ -13,8 +12,8 @@ function describe(input: ImageInput): string {
   return typeof input === 'string' ? input : 'the uploaded image';
 }
 
-/** Raw RGB bytes, size × size × 3, HWC. */
-export async function decodeCropped(input: ImageInput, size: number): Promise<Uint8Array> {
+/** Raw RGB bytes, size × size × 3, HWC; `name` labels the image in errors. */
+export async function decodeCropped(input: ImageInput, size: number, name = describe(input)): Promise<Uint8Array> {
   try {
     const { data } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
       .rotate()
@@ -26,17 +25,13 @@ export async function decodeCropped(input: ImageInput, size: number): Promise<Ui
       .toBuffer({ resolveWithObject: true });
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    if (/pixel limit/i.test(msg)) {
-      throw new PainterError('IMAGE_TOO_LARGE', `${describe(input)} has more than ${MAX_INPUT_PIXELS / 1e6} megapixels`, undefined, { cause: e });
-    }
-    throw new PainterError('IMAGE_UNREADABLE', `${describe(input)} is not a readable image: ${msg}`, undefined, { cause: e });
+    throw imageDecodeError(e, name);
   }
 }
 
 /** Float RGB in [0, 1], size × size × 3, HWC. */
-export async function loadImageTensorData(input: ImageInput, size: number): Promise<Float32Array> {
-  const bytes = await decodeCropped(input, size);
+export async function loadImageTensorData(input: ImageInput, size: number, name?: string): Promise<Float32Array> {
+  const bytes = await decodeCropped(input, size, name);
   const out = new Float32Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] / 255;
   return out;

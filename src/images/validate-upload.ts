@@ -3,7 +3,8 @@
  * truncated, or over the pixel limit (decompression bombs never reach the decoder's full size).
  */
 import { PainterError } from '../errors.js';
-import { MAX_INPUT_PIXELS, probeImageBytes } from '../dataset/probe-image.js';
+import { probeImageBytes } from '../dataset/probe-image.js';
+import { MAX_INPUT_PIXELS } from './decode-errors.js';
 
 export interface ValidatedImage {
   sha256: string;
@@ -13,8 +14,17 @@ export interface ValidatedImage {
   format: string;
 }
 
-export async function validateUpload(bytes: Buffer, name = 'the uploaded file'): Promise<ValidatedImage> {
+/** How errors name an upload: its file name when the client sent one. */
+export function uploadLabel(filename?: string): string {
+  return filename ? `'${filename}'` : 'the uploaded file';
+}
+
+export function assertNotEmpty(bytes: Uint8Array, name: string): void {
   if (bytes.length === 0) throw new PainterError('IMAGE_EMPTY', `${name} is empty (0 bytes)`);
+}
+
+export async function validateUpload(bytes: Buffer, name = uploadLabel()): Promise<ValidatedImage> {
+  assertNotEmpty(bytes, name);
   const probe = await probeImageBytes(bytes);
   if (!probe.ok) {
     if (probe.reason.startsWith('image too large')) {

@@ -31,12 +31,12 @@ export class DecodePool {
     return new WorkerClient<DecodeRequest, Uint8Array>(worker, 'decode');
   }
 
-  /** RGB bytes (NHWC) of one image, decoded as `spec` says. */
-  async decode(input: string | Buffer, spec: DecodeSpec): Promise<Uint8Array> {
+  /** RGB bytes (NHWC) of one image, decoded as `spec` says; `name` labels it in errors. */
+  async decode(input: string | Buffer, spec: DecodeSpec, name?: string): Promise<Uint8Array> {
     if (this.closed) throw new Error('decode pool closed');
     const client = await this.pick();
     // Buffers are copied to the worker (the caller keeps its own); paths travel as strings.
-    return client.call({ input: typeof input === 'string' ? input : new Uint8Array(input), spec });
+    return client.call({ input: typeof input === 'string' ? input : new Uint8Array(input), spec, ...(name === undefined ? {} : { name }) });
   }
 
   async close(): Promise<void> {

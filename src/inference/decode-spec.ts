@@ -22,10 +22,13 @@ export function inputDivisor(spec: DecodeSpec): number {
   return spec.kind === 'crop-unit' ? 255 : 1;
 }
 
-/** RGB bytes, size × size × 3, HWC. */
-export async function decodeForEncoder(input: string | Buffer, spec: DecodeSpec): Promise<Uint8Array> {
-  if (spec.kind === 'crop-unit') return decodeCropped(input, spec.size);
-  return (await decodeSquareRgb(input, spec.size)).data;
+/**
+ * RGB bytes, size × size × 3, HWC. Decoding reads the whole image under the pixel limit, so it
+ * is also the check that untrusted bytes are a readable image; `name` labels it in the 4xx.
+ */
+export async function decodeForEncoder(input: string | Buffer, spec: DecodeSpec, name?: string): Promise<Uint8Array> {
+  if (spec.kind === 'crop-unit') return decodeCropped(input, spec.size, name);
+  return (await decodeSquareRgb(input, spec.size, name === undefined ? {} : { name })).data;
 }
 
 /** Float input of a batch of decoded images, written into `out` (reused between batches). */

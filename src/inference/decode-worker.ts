@@ -6,6 +6,8 @@ import { decodeForEncoder, type DecodeSpec } from './decode-spec.js';
 export interface DecodeRequest {
   input: string | Uint8Array;
   spec: DecodeSpec;
+  /** How errors name the image (default: its path, or "the image"). */
+  name?: string;
 }
 
 // One libvips thread per worker: the pool, not libvips, decides how many images decode at once
@@ -16,8 +18,8 @@ sharp.cache(false);
 
 if (await announceReady(async () => {})) {
   serveRequests<DecodeRequest, Uint8Array>(
-    async ({ input, spec }) => {
-      const pixels = await decodeForEncoder(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength), spec);
+    async ({ input, spec, name }) => {
+      const pixels = await decodeForEncoder(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength), spec, name);
       // Moving the buffer is only safe when the pixels are all of it.
       return pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels : pixels.slice();
     },

@@ -3,6 +3,10 @@
  * `maxBatch` items wait, or `windowMs` after the first item arrived while the runner was idle;
  * items that arrive while a batch runs go in the next batch as soon as it finishes (they already
  * waited). So a lone request pays at most the window, and a loaded server runs full batches.
+ *
+ * Callers that know an item is coming (its image is being decoded) announce it with `expect()`.
+ * The window then waits only for announced items still on their way: a lone request whose
+ * company is known not to exist starts at once.
  */
 
 type Items = Float32Array | Uint8Array;
@@ -23,8 +27,16 @@ export type BatchRunner<T extends Items = Float32Array> = (input: T, n: number) 
 
 interface Waiting<T extends Items> {
   item: T;
+  /** Came through expect(): the batcher knew it was coming. */
+  announced: boolean;
   resolve(row: Float32Array): void;
   reject(e: unknown): void;
+}
+
+/** An item announced before it exists: submit it when ready, or cancel if it never will be. */
+export interface ExpectedItem<T extends Items> {
+  submit(item: T): Promise<Float32Array>;
+  cancel(): void;
 }
 
 export interface BatchStats {
@@ -36,6 +48,8 @@ export interface BatchStats {
 export class MicroBatcher<T extends Items = Float32Array> {
   private queue: Waiting<T>[] = [];
   private running = 0;
+  /** Announced items not yet submitted or cancelled. */
+  private arriving = 0;
   private timer: NodeJS.Timeout | null = null;
   readonly stats: BatchStats = { batches: 0, items: 0, largest: 0 };
 
@@ -47,18 +61,49 @@ export class MicroBatcher<T extends Items = Float32Array> {
   }
 
   submit(item: T): Promise<Float32Array> {
+    return this.enqueue(item, false);
+  }
+
+  expect(): ExpectedItem<T> {
+    this.arriving++;
+    let settled = false;
+    const settle = () => {
+      if (settled) throw new Error('an expected item is submitted or cancelled once');
+      settled = true;
+      this.arriving--;
+    };
+    return {
+      submit: (item) => {
+        settle();
+        return this.enqueue(item, true);
+      },
+      cancel: () => {
+        settle();
+        this.schedule(); // whoever waited for this item need not any more
+      },
+    };
+  }
+
+  private enqueue(item: T, announced: boolean): Promise<Float32Array> {
     if (item.length !== this.opts.itemLength) {
-      return Promise.reject(new RangeError(`batch item holds ${item.length} values, expected ${this.opts.itemLength}`));
+      const e = new RangeError(`batch item holds ${item.length} values, expected ${this.opts.itemLength}`);
+      if (announced) this.schedule();
+      return Promise.reject(e);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, announced, resolve, reject });
       this.schedule();
     });
   }
 
+  /** Nothing more is known to be coming: every waiting item was announced, and none is still on its way. */
+  private noCompanyComing(): boolean {
+    return this.arriving === 0 && this.queue.every((w) => w.announced);
+  }
+
   private schedule(): void {
     if (this.queue.length === 0 || this.running >= (this.opts.concurrency ?? 1)) return;
-    if (this.queue.length >= this.opts.maxBatch || this.opts.windowMs <= 0) {
+    if (this.queue.length >= this.opts.maxBatch || this.opts.windowMs <= 0 || this.noCompanyComing()) {
       this.flush();
     } else {
       this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);

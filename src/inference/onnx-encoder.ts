@@ -78,9 +78,22 @@ export class OnnxEncoder implements Encoder {
     return out;
   }
 
-  async embedOne(input: string | Buffer): Promise<Float32Array> {
-    const pixels = await this.opts.decodePool.decode(input, this.opts.decode);
-    const row = await this.batcher.submit(pixels);
+  /** Untrusted bytes are checked by the decode itself: no second pass, nothing written to disk. */
+  embedBytes(bytes: Buffer, name: string): Promise<Float32Array> {
+    return this.embedOne(bytes, name);
+  }
+
+  async embedOne(input: string | Buffer, name?: string): Promise<Float32Array> {
+    // Announced before decoding, so a batch waits for this image only while it is on its way.
+    const arrival = this.batcher.expect();
+    let pixels: Uint8Array;
+    try {
+      pixels = await this.opts.decodePool.decode(input, this.opts.decode, name);
+    } catch (e) {
+      arrival.cancel();
+      throw e;
+    }
+    const row = await arrival.submit(pixels);
     if (row.length !== this.dim) throw new Error(`${this.name}: the ONNX model returned ${row.length} values, expected ${this.dim}`);
     return row;
   }

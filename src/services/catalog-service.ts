@@ -13,7 +13,7 @@ import { DatasetRepository } from '../db/repositories/dataset-repository.js';
 import { IndexBuildRepository } from '../db/repositories/index-build-repository.js';
 import type { Page, PaintingSplit } from '../db/types.js';
 import { PainterError } from '../errors.js';
-import { MAX_INPUT_PIXELS } from '../dataset/probe-image.js';
+import { MAX_INPUT_PIXELS } from '../images/decode-errors.js';
 import { contentTypeForPath, extensionFor, validateUpload } from '../images/validate-upload.js';
 import type { PaintingSummary } from '../search/types.js';
 import { writeFileAtomic } from '../util/files.js';

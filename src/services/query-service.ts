@@ -1,7 +1,7 @@
 /**
  * The three questions: which artists is this painting nearest to, which paintings, and do two
  * paintings share a painter. Queries by corpus painting reuse the vector stored in the index;
- * uploads are validated, kept in the upload store and embedded by the serving model.
+ * uploaded images are validated and embedded by the serving model.
  */
 import type { Database } from '../db/client.js';
 import { CatalogRepository } from '../db/repositories/catalog-repository.js';
@@ -20,6 +20,8 @@ import type {
   SimilarPaintingsResult,
   VerifyResult,
 } from '../search/types.js';
+import type { Encoder } from '../encoders/encoder.js';
+import { assertNotEmpty, uploadLabel } from '../images/validate-upload.js';
 import type { EncoderProvider } from './encoder-provider.js';
 import type { LiveIndex, ServingIndex } from './live-index.js';
 import { toSummary } from './painting-summary.js';
@@ -146,16 +148,31 @@ export class QueryService {
       const painting = await this.catalog.getPainting(image.paintingId);
       return { vector: await this.embed(serving, painting.filePath), paintingId: painting.id, artistId: painting.artistId };
     }
-    const path = image.kind === 'upload' ? (await this.uploads.store(image.bytes, image.filename)).path : await this.uploads.path(image.uploadId);
-    return { vector: await this.embed(serving, path), paintingId: null, artistId: null };
+    if (image.kind === 'upload') return { vector: await this.embedUpload(serving, image.bytes, image.filename), paintingId: null, artistId: null };
+    return { vector: await this.embed(serving, await this.uploads.path(image.uploadId)), paintingId: null, artistId: null };
+  }
+
+  /**
+   * A query's own upload is used once and not kept (POST /api/uploads keeps one to refer to). An
+   * encoder that decodes in memory checks and decodes it in one pass, off the event loop.
+   */
+  private async embedUpload(serving: ServingIndex, bytes: Buffer, filename?: string): Promise<Float32Array> {
+    const name = uploadLabel(filename);
+    assertNotEmpty(bytes, name);
+    const encoder = await this.encoder(serving);
+    if (encoder.embedBytes) return encoder.embedBytes(bytes, name);
+    return this.uploads.withTemporaryFile(bytes, filename, (path) => encoder.embedFiles([path]));
   }
 
   private async embed(serving: ServingIndex, path: string): Promise<Float32Array> {
+    return (await this.encoder(serving)).embedFiles([path]);
+  }
+
+  private async encoder(serving: ServingIndex): Promise<Encoder> {
     const model = this.servingModels.get(serving.modelVersion) ?? (await this.models.get(serving.modelVersion));
     if (!model) throw new PainterError('MODEL_NOT_FOUND', `Model v${serving.modelVersion} of the serving index no longer exists`);
     if (model.status === 'complete') this.servingModels.set(model.version, model);
-    const encoder = await this.encoders.query(model);
-    return encoder.embedFiles([path]);
+    return this.encoders.query(model);
   }
 
   private info(serving: ServingIndex, query: ResolvedQuery, started: number) {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PainterError } from '../errors.js';
-import { extensionFor, validateUpload, type ValidatedImage } from '../images/validate-upload.js';
+import { extensionFor, uploadLabel, validateUpload, type ValidatedImage } from '../images/validate-upload.js';
 import { writeFileAtomic } from '../util/files.js';
 
 export interface StoredImage extends ValidatedImage {
@@ -31,7 +31,7 @@ export class UploadStore {
   ) {}
 
   async store(bytes: Buffer, filename?: string): Promise<StoredImage> {
-    const image = await validateUpload(bytes, filename ? `'${filename}'` : undefined);
+    const image = await validateUpload(bytes, uploadLabel(filename));
     await mkdir(this.dir, { recursive: true });
     if (!this.sweeping && Date.now() - this.lastSweep >= this.sweepIntervalMs) {
       this.lastSweep = Date.now();
@@ -44,6 +44,22 @@ export class UploadStore {
     await writeFileAtomic(path, bytes);
     this.known.set(id, name);
     return { ...image, id, path, expiresAt: new Date(Date.now() + this.ttlMs) };
+  }
+
+  /**
+   * Validated bytes as a file for as long as `use` runs, then removed: for readers that only take
+   * paths. Never listed as an upload.
+   */
+  async withTemporaryFile<T>(bytes: Buffer, filename: string | undefined, use: (path: string) => Promise<T>): Promise<T> {
+    const image = await validateUpload(bytes, uploadLabel(filename));
+    await mkdir(this.dir, { recursive: true });
+    const path = join(this.dir, `.query-${randomUUID()}.${extensionFor(image.format)}`);
+    await writeFileAtomic(path, bytes);
+    try {
+      return await use(path);
+    } finally {
+      await rm(path, { force: true });
+    }
   }
 
   /** The stored file of a live upload. */

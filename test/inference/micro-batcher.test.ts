@@ -66,4 +66,50 @@ describe('MicroBatcher', () => {
     const b = new MicroBatcher(recordingRunner().run, { itemLength: 3, maxBatch: 4, windowMs: 5 });
     await expect(b.submit(new Float32Array(2))).rejects.toThrow(/2 values, expected 3/);
   });
+
+  describe('announced items (expect)', () => {
+    it('starts a lone announced item at once instead of waiting out the window', async () => {
+      const r = recordingRunner();
+      const b = new MicroBatcher(r.run, { itemLength: 1, maxBatch: 8, windowMs: 10_000 });
+      const t = performance.now();
+      expect(Array.from(await b.expect().submit(Float32Array.of(4)))).toEqual([4]);
+      expect(performance.now() - t).toBeLessThan(5_000);
+      expect(r.sizes).toEqual([1]);
+    });
+
+    it('waits for announced items still on their way, then runs them together', async () => {
+      const r = recordingRunner();
+      const b = new MicroBatcher(r.run, { itemLength: 1, maxBatch: 8, windowMs: 10_000 });
+      const [x, y, z] = [b.expect(), b.expect(), b.expect()];
+      const first = x.submit(Float32Array.of(1));
+      await new Promise((res) => setTimeout(res, 20));
+      expect(r.sizes).toEqual([]); // two more are known to be coming
+      const rest = [y.submit(Float32Array.of(2)), z.submit(Float32Array.of(3))];
+      expect((await Promise.all([first, ...rest])).map((o) => o[0])).toEqual([1, 2, 3]);
+      expect(r.sizes).toEqual([3]);
+    });
+
+    it('stops waiting for an item that is cancelled (its decode failed)', async () => {
+      const r = recordingRunner();
+      const b = new MicroBatcher(r.run, { itemLength: 1, maxBatch: 8, windowMs: 10_000 });
+      const [x, y] = [b.expect(), b.expect()];
+      const out = x.submit(Float32Array.of(5));
+      await new Promise((res) => setTimeout(res, 20));
+      expect(r.sizes).toEqual([]);
+      y.cancel();
+      expect(Array.from(await out)).toEqual([5]);
+      expect(r.sizes).toEqual([1]);
+      expect(() => y.cancel()).toThrow(/once/);
+    });
+
+    it('still waits the window when an unannounced item is queued', async () => {
+      const r = recordingRunner();
+      const b = new MicroBatcher(r.run, { itemLength: 1, maxBatch: 8, windowMs: 40 });
+      const plain = b.submit(Float32Array.of(1));
+      await new Promise((res) => setTimeout(res, 5));
+      const announced = b.expect().submit(Float32Array.of(2));
+      await Promise.all([plain, announced]);
+      expect(r.sizes).toEqual([2]);
+    });
+  });
 });

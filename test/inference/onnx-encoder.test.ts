@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { DecodePool } from '../../src/inference/decode-pool.js';
 import { OnnxEncoder } from '../../src/inference/onnx-encoder.js';
 import { exportSavedModel, ONNX_FILE } from '../../src/onnx/export-model.js';
 import { errorOf } from '../db/helpers.js';
+import { pngDeclaring, truncated } from '../support/hostile-images.js';
 
 const SIZE = 48;
 let root: string;
@@ -98,6 +99,9 @@ describe('OnnxEncoder', () => {
     let maxDiff = 0;
     for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
     expect(maxDiff).toBeLessThan(1e-4);
+    // Uploaded bytes on tfjs: the same row as the file, and the same 4xx for bad bytes.
+    expect(Array.from(await tfjs.embedBytes!(await readFile(images[1]), "'q.png'"))).toEqual(Array.from(b.subarray(32, 64)));
+    expect((await errorOf(tfjs.embedBytes!(Buffer.from('plain text'), "'q.txt'"))).message).toMatch(/^'q\.txt' is not a readable image/);
     onnx.dispose();
     tfjs.dispose();
   });
@@ -118,6 +122,27 @@ describe('OnnxEncoder', () => {
     const e = await errorOf(encoder.embedFiles([images[0], bad]));
     expect(e.code).toBe('IMAGE_UNREADABLE');
     expect((await encoder.embedFiles([images[1]])).length).toBe(32);
+    encoder.dispose();
+  });
+
+  it('embeds uploaded bytes as it embeds the same file, and refuses bad bytes with the 4xx naming them', async () => {
+    const encoder = (await loadEncoder(modelDir, { cacheDir: root, inference: inference('onnx') })) as OnnxEncoder;
+    const bytes = await readFile(images[2]);
+    const fromBytes = await encoder.embedBytes(bytes, "'query.png'");
+    const fromFile = await encoder.embedFiles([images[2]]);
+    expect(Array.from(fromBytes)).toEqual(Array.from(fromFile));
+
+    const cut = await errorOf(encoder.embedBytes(truncated(bytes), "'cut.png'"));
+    expect(cut.code).toBe('IMAGE_UNREADABLE');
+    expect(cut.message).toMatch(/^'cut\.png' is not a readable image/);
+    const text = await errorOf(encoder.embedBytes(Buffer.from('plain text'), "'notes.txt'"));
+    expect(text.code).toBe('IMAGE_UNREADABLE');
+    expect(text.message).toMatch(/'notes\.txt' is not a readable image \(not an image\)/);
+    const bomb = await errorOf(encoder.embedBytes(pngDeclaring(20_000, 20_000), "'bomb.png'"));
+    expect(bomb.code).toBe('IMAGE_TOO_LARGE');
+    expect(bomb.message).toMatch(/'bomb\.png' has more than 100 megapixels/);
+    // A failed decode is no longer awaited by the batcher: the next image is served.
+    expect((await encoder.embedBytes(bytes, "'query.png'")).length).toBe(32);
     encoder.dispose();
   });
 

@@ -4,7 +4,7 @@
  * operation is called over HTTP, an index rebuild is swapped in while queries keep being answered,
  * a rebuild stopped half-way leaves the old index serving, and bad input gets its 4xx.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +146,8 @@ for (const target of TARGETS) {
       }
       // The uploaded bytes are a corpus painting: its own copy is the nearest painting.
       expect(up.body.artists[0].paintings[0].distance).toBeLessThan(1e-3);
+      // A query's own upload is used once, never kept.
+      expect(existsSync(join(cfg.dataDir, 'uploads')) ? readdirSync(join(cfg.dataDir, 'uploads')) : []).toEqual([]);
 
       const byId = await json('/api/artists/nearest?k=5', post({ paintingId: 1 }));
       expect(byId.status).toBe(200);

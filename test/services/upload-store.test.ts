@@ -28,6 +28,23 @@ describe('UploadStore', () => {
     await expect(store.store(pngDeclaring(50_000, 50_000))).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', status: 413 });
   });
 
+  it('lends validated bytes as a file only while it is used, even when the use fails', async () => {
+    const own = mkdtempSync(join(dir, 'temporary-'));
+    const store = new UploadStore(own);
+    const seen = await store.withTemporaryFile(await jpeg(), 'q.jpg', async (path) => {
+      expect(readdirSync(own)).toHaveLength(1);
+      return (await sharp(path).metadata()).width;
+    });
+    expect(seen).toBe(40);
+    expect(readdirSync(own)).toEqual([]);
+    await expect(store.withTemporaryFile(await jpeg(), 'q.jpg', async () => Promise.reject(new Error('encoder down')))).rejects.toThrow('encoder down');
+    expect(readdirSync(own)).toEqual([]);
+    let used = false;
+    const bad = store.withTemporaryFile(Buffer.from('hello'), 'notes.txt', async () => void (used = true));
+    await expect(bad).rejects.toMatchObject({ code: 'IMAGE_UNREADABLE', message: expect.stringMatching(/^'notes\.txt' is not a readable image/) });
+    expect(used).toBe(false);
+  });
+
   it('forgets expired uploads and rejects ids that are not its own', async () => {
     const store = new UploadStore(dir, 60_000);
     const u = await store.store(await jpeg());
