@@ -44,6 +44,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   const statusCounts: Record<string, number> = {};
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    // Throughput is counted up to the last response: autocannon ends a run only on its
+    // one-second tick, which would add up to a second to a short run.
+    let lastResponseAt = started;
     let stoppedByTime = false;
     const instance = autocannon(
       {
@@ -56,12 +59,12 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       (err, result) => {
         clearTimeout(timer);
         if (err) return reject(err);
-        const seconds = (performance.now() - started) / 1000;
+        const seconds = (lastResponseAt - started) / 1000;
         resolve({
           connections: options.connections,
           responses: latencies.length,
           seconds,
-          requestsPerSecond: latencies.length / seconds,
+          requestsPerSecond: seconds > 0 ? latencies.length / seconds : 0,
           latencyMs: summarize(latencies),
           errors: result.errors,
           timeouts: result.timeouts,
@@ -77,6 +80,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       instance.stop();
     }, options.maxSeconds * 1000);
     instance.on('response', (_client, status, _bytes, ms) => {
+      lastResponseAt = performance.now();
       latencies.push(ms);
       statusCounts[status] = (statusCounts[status] ?? 0) + 1;
       options.onResponse?.(latencies.length);

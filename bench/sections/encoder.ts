@@ -93,7 +93,20 @@ interface Timing {
 const imagesPerSecond = (t: Timing, n: number) => n / median(t.runs)!;
 
 /** The row of the serving configuration: the server's raw batched encoder throughput. */
-const SERVED = (cores: number, batch: number) => `ONNX ${cores} threads in a worker thread, batch ${batch} (as served)`;
+/** How the server can lay ONNX Runtime out on the cores: sessions (worker threads) × intra-op threads, each running batches of `batch`. */
+interface Layout {
+  sessions: number;
+  threads: number;
+  batch: number;
+}
+
+const layoutLabel = (l: Layout) => `ONNX in worker threads: ${l.sessions} session${l.sessions > 1 ? 's' : ''} × ${l.threads} thread${l.threads > 1 ? 's' : ''}, batch ${l.batch} each`;
+
+/** One session using every core on batches of 8, or a single-threaded session per core on batches of 4 or 8 side by side. */
+function layouts(cores: number): Layout[] {
+  const all = [{ sessions: 1, threads: cores, batch: 8 }, { sessions: cores, threads: 1, batch: 4 }, { sessions: cores, threads: 1, batch: 8 }];
+  return cores === 1 ? all.slice(0, 1) : all;
+}
 
 export const encoderSection: BenchSection = {
   name: 'encoder',
@@ -106,7 +119,8 @@ export const encoderSection: BenchSection = {
     const rows: TableRow[] = [];
     const targets: TargetCheck[] = [];
     const batchedOnnx: Record<string, number> = {};
-    const raw: Record<string, unknown> = { backend: backend.name, batch, cores, batchedOnnxImagesPerSecond: batchedOnnx };
+    const bestLayouts: Record<string, Layout> = {};
+    const raw: Record<string, unknown> = { backend: backend.name, batch, cores, batchedOnnxImagesPerSecond: batchedOnnx, bestOnnxLayout: bestLayouts };
     const peak = await peakFlopsPerSecond(ctx, cores);
     const peakOne = await peakFlopsPerSecond(ctx, 1);
     const rng = new Rng(ctx.seed);
@@ -118,23 +132,31 @@ export const encoderSection: BenchSection = {
       const pixels = Float32Array.from({ length: batch * len }, () => Math.floor(rng.uniform(0, 256)));
       const scaled = subject.onnxScale === 1 ? pixels : pixels.map((v) => v * subject.onnxScale);
       const sessions = { all: await OnnxSession.create(subject.onnxBytes, { threads: cores }), one: await OnnxSession.create(subject.onnxBytes, { threads: 1 }) };
-      // How the server runs it: the session in a worker thread, input buffers moved across.
+      // How the server runs it: sessions in worker threads, input buffers moved across, fed
+      // image bytes that become floats in the inference thread.
       const modelPath = join(ctx.tmpDir, `${preset}.onnx`);
       await writeFile(modelPath, subject.onnxBytes);
-      const served = await InferencePool.start({ modelPath, sessions: 1, threads: cores });
-      // As the server feeds it: image bytes, turned into floats in the inference thread.
       const bytes = Uint8Array.from(pixels);
       const divisor = subject.onnxScale === 1 ? 1 : 255;
-      const servedRun: Runner = async () => {
-        await Promise.all(Array.from({ length: served.size }, () => served.run(bytes.slice(0, batch * len), [batch, subject.size, subject.size, 3], divisor)));
-      };
+      const pools = await Promise.all(layouts(cores).map(async (l) => ({ layout: l, pool: await InferencePool.start({ modelPath, sessions: l.sessions, threads: l.threads }) })));
+      const pooled = Object.fromEntries(
+        pools.map(({ layout: l, pool }) => [
+          layoutLabel(l),
+          {
+            run: async () => {
+              await Promise.all(Array.from({ length: l.sessions }, () => pool.run(bytes.slice(0, l.batch * len), [l.batch, subject.size, subject.size, 3], divisor)));
+            },
+            n: l.sessions * l.batch,
+          },
+        ]),
+      );
       const runners: Record<string, { run: Runner; n: number }> = {
         'tfjs-wasm, 1 image': { run: subject.tfjs, n: 1 },
         [`tfjs-wasm, batch ${batch}`]: { run: subject.tfjs, n: batch },
         [`ONNX ${cores} threads, 1 image`]: { run: (_, n) => sessions.all.run(scaled.subarray(0, n * len), n, subject.size, subject.size).then(() => undefined), n: 1 },
         [`ONNX ${cores} threads, batch ${batch}`]: { run: (_, n) => sessions.all.run(scaled.subarray(0, n * len), n, subject.size, subject.size).then(() => undefined), n: batch },
         [`ONNX 1 thread, batch ${batch}`]: { run: (_, n) => sessions.one.run(scaled.subarray(0, n * len), n, subject.size, subject.size).then(() => undefined), n: batch },
-        [SERVED(cores, batch)]: { run: servedRun, n: batch },
+        ...pooled,
       };
       // The seed network takes seconds per batch on wasm: fewer rounds keep the section bounded.
       const rounds = preset === 'seed' ? 2 : ctx.quick ? 3 : 6;
@@ -152,7 +174,7 @@ export const encoderSection: BenchSection = {
       bar.stop();
       await sessions.all.release();
       await sessions.one.release();
-      await served.close();
+      await Promise.all(pools.map((p) => p.pool.close()));
       subject.dispose();
 
       const tfjsBatched = imagesPerSecond(timings.get(`tfjs-wasm, batch ${batch}`)!, batch);
@@ -177,7 +199,12 @@ export const encoderSection: BenchSection = {
       // (through the worker thread) is what the server's throughput is measured against.
       const onnxBatched = imagesPerSecond(timings.get(`ONNX ${cores} threads, batch ${batch}`)!, batch);
       raw[preset] = perPreset;
-      batchedOnnx[preset] = imagesPerSecond(timings.get(SERVED(cores, batch))!, batch);
+      // The raw figure the server is held to: the best of the layouts it could run.
+      const best = pools
+        .map(({ layout }) => ({ layout, imagesPerSecond: imagesPerSecond(timings.get(layoutLabel(layout))!, layout.sessions * layout.batch) }))
+        .reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
+      batchedOnnx[preset] = best.imagesPerSecond;
+      bestLayouts[preset] = best.layout;
       targets.push({
         target: `${preset}: ONNX Runtime ≥ 3× tfjs-wasm throughput (batched)`,
         measured: `${(onnxBatched / tfjsBatched).toFixed(1)}×`,
@@ -192,7 +219,7 @@ export const encoderSection: BenchSection = {
           rows,
           notes: [
             `% of peak: against the MatMul peak of this run on the same threads — ${(peak / 1e9).toFixed(1)} GFLOP/s on ${cores}, ${(peakOne / 1e9).toFixed(1)} GFLOP/s on 1 (the 1-thread row).`,
-            `"as served": the session in a worker thread as the server runs it (input moved across threads): the raw batched encoder throughput the server is compared with.`,
+            `"in worker threads": sessions as the server runs them (input bytes moved across threads, turned into floats there). The best of these layouts per preset is the raw batched encoder throughput the server is compared with.`,
           ],
         },
       ],

@@ -5,13 +5,18 @@
  * time. Reports latency quantiles, throughput, errors and the server's peak resident memory.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Rng } from '../../src/util/random.js';
+import { loadConfig } from '../../src/config.js';
+import { loadEncoder } from '../../src/encoders/load-encoder.js';
+import { DecodePool } from '../../src/inference/decode-pool.js';
+import { cpuSpan } from '../lib/cpu.js';
 import { runLoad, type LoadRequest, type LoadResult } from '../lib/load.js';
 import { MB, RssSampler } from '../lib/memory.js';
 import { getJson, listPaintingIds, multipart, startPreparedServer, type ServerProcess } from '../lib/server.js';
 import { ratio } from '../lib/stats.js';
-import type { BenchContext, BenchResult, BenchSection, TargetCheck } from '../lib/types.js';
+import type { BenchContext, BenchResult, BenchSection, TableRow, TargetCheck } from '../lib/types.js';
 
 const CONCURRENCY = [1, 8];
 const UPLOADS = 24;
@@ -29,6 +34,52 @@ interface Workload {
 interface RunReport extends LoadResult {
   workload: string;
   serverRss: { peakBytes: number | null; minBytes: number | null };
+  /** CPU milliseconds per response: the server's (all threads) and the load generator's. */
+  cpuMsPerRequest: { server: number | null; loadGenerator: number };
+  /** Cores the server kept busy on average. */
+  serverCores: number | null;
+}
+
+interface InProcessRun {
+  images: number;
+  inFlight: number;
+  imagesPerSecond: number;
+  cpuMsPerImage: number;
+}
+
+/**
+ * The uploads of the c8 run decoded and encoded in this process by the served model, 8 at a
+ * time, with the server stopped: the same work without HTTP, multipart, search and JSON.
+ */
+async function inProcessPipeline(dataDir: string, modelVersion: number, images: Upload[], count: number, inFlight: number): Promise<InProcessRun | null> {
+  const cfg = loadConfig({ ...process.env, PAINTER_DATA_DIR: dataDir });
+  const decodePool = await DecodePool.start(cfg.decodeWorkers);
+  try {
+    const encoder = await loadEncoder(join(cfg.modelsDir, `v${modelVersion}`), {
+      cacheDir: cfg.cacheDir,
+      inference: { runtime: 'onnx', decodePool: async () => decodePool, sessions: cfg.inferenceSessions, threads: cfg.inferenceThreads, maxBatch: cfg.maxBatch, windowMs: cfg.batchWindowMs },
+    }).catch(() => null);
+    if (!encoder?.embedBytes) return null;
+    const buffers = images.map((i) => Buffer.from(i.bytes));
+    for (const b of buffers.slice(0, 4)) await encoder.embedBytes(b, 'warm-up');
+    let next = 0;
+    const cpu = cpuSpan(process.pid);
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < count) {
+          const i = next++;
+          await encoder.embedBytes!(buffers[i % buffers.length], images[i % images.length].name);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const used = cpu.stop().self;
+    encoder.dispose();
+    return { images: count, inFlight, imagesPerSecond: count / seconds, cpuMsPerImage: (1000 * used) / count };
+  } finally {
+    await decodePool.close();
+  }
 }
 
 interface Upload {
@@ -129,17 +180,29 @@ export const httpSection: BenchSection = {
           const { amount, seconds } = w.bounds[connections];
           const bar = ctx.progress(`${w.name} c${connections}`, amount);
           const sampler = new RssSampler(server.pid, 200);
+          const cpu = cpuSpan(server.pid);
           const result = await runLoad({ url: server.url, requests: w.requests, connections, amount, maxSeconds: seconds, onResponse: (n) => bar.update(n) });
+          const used = cpu.stop();
           const rss = sampler.stop();
           bar.stop();
-          runs.push({ ...result, workload: w.name, serverRss: { peakBytes: rss.peak, minBytes: rss.min } });
+          const perResponse = (s: number) => (1000 * s) / Math.max(1, result.responses);
+          runs.push({
+            ...result,
+            workload: w.name,
+            serverRss: { peakBytes: rss.peak, minBytes: rss.min },
+            cpuMsPerRequest: { server: used.process === null ? null : perResponse(used.process), loadGenerator: perResponse(used.self) },
+            serverCores: used.process === null ? null : used.process / result.seconds,
+          });
         }
       }
       const serverPeak = peak.stop().peak;
       const exitCode = await server.stop();
-
       const find = (w: string, c: number) => runs.find((r) => r.workload === w && r.connections === c);
-      const rows = all.flatMap((w) =>
+      const nearestC8 = find('nearest-upload', 8)!;
+      ctx.log('the same uploads decoded and encoded in this process, the server stopped');
+      const inProcess = index ? await inProcessPipeline(dataDir, index.modelVersion, images, Math.max(nearestC8.responses, 48), 8) : null;
+
+      const rows: TableRow[] = all.flatMap((w) =>
         CONCURRENCY.map((c) => {
           const r = find(w.name, c)!;
           const single = find(w.name, 1);
@@ -153,24 +216,58 @@ export const httpSection: BenchSection = {
               'req/s': r.requestsPerSecond,
               errors: r.errors + r.non2xx,
               'server peak RSS MB': r.serverRss.peakBytes === null ? null : r.serverRss.peakBytes / MB,
+              'server CPU ms/req': r.cpuMsPerRequest.server,
+              'server cores': r.serverCores,
+              'client CPU ms/req': r.cpuMsPerRequest.loadGenerator,
             },
             ratios: { 'req/s vs c1': ratio(r.requestsPerSecond, single?.requestsPerSecond) },
           };
         }),
       );
+      if (inProcess) {
+        rows.push({
+          label: `the same uploads decoded + encoded in-process (no HTTP, no search), ${inProcess.inFlight} in flight`,
+          metrics: {
+            requests: inProcess.images,
+            'median ms': null,
+            'p95 ms': null,
+            'p99 ms': null,
+            'req/s': inProcess.imagesPerSecond,
+            errors: 0,
+            'server peak RSS MB': null,
+            'server CPU ms/req': inProcess.cpuMsPerImage,
+            'server cores': (inProcess.imagesPerSecond * inProcess.cpuMsPerImage) / 1000,
+            'client CPU ms/req': null,
+          },
+          ratios: { 'req/s vs c1': null },
+        });
+      }
       const failures = runs.reduce((s, r) => s + r.errors + r.non2xx, 0);
-      const nearestC8 = find('nearest-upload', 8)!;
       // The served model's raw batched encoder throughput, measured by the encoder section in this run.
-      const encoderRaw = ctx.results.get('encoder')?.raw as { batchedOnnxImagesPerSecond?: Record<string, number> } | undefined;
+      const encoderRaw = ctx.results.get('encoder')?.raw as
+        | { batchedOnnxImagesPerSecond?: Record<string, number>; bestOnnxLayout?: Record<string, { sessions: number; threads: number; batch: number }> }
+        | undefined;
       const rawEncoder = servedPreset ? encoderRaw?.batchedOnnxImagesPerSecond?.[servedPreset] : undefined;
+      const layout = servedPreset ? encoderRaw?.bestOnnxLayout?.[servedPreset] : undefined;
       const serverShare = ratio(nearestC8.requestsPerSecond, rawEncoder);
+      const cores = availableParallelism();
+      // What the encoder alone costs per image when it fills every core, against what a request costs.
+      const encoderCpuMs = rawEncoder ? (1000 * cores) / rawEncoder : null;
+      const serverCpuMs = nearestC8.cpuMsPerRequest.server;
+      const budget =
+        encoderCpuMs !== null && serverCpuMs !== null
+          ? `CPU per upload at c8: ${serverCpuMs.toFixed(1)} ms in the server (the encoder alone needs ${encoderCpuMs.toFixed(1)} ms per image at its raw rate on ${cores} cores), ` +
+            `${nearestC8.cpuMsPerRequest.loadGenerator.toFixed(1)} ms in the load generator: ${cores} cores allow at most ` +
+            `${((1000 * cores) / (serverCpuMs + nearestC8.cpuMsPerRequest.loadGenerator)).toFixed(0)} req/s, ` +
+            `${((100 * cores * 1000) / (serverCpuMs + nearestC8.cpuMsPerRequest.loadGenerator) / rawEncoder!).toFixed(0)}% of the raw encoder.`
+          : null;
       const targets: TargetCheck[] = [
         {
           target: 'nearest-artist uploads at concurrency 8 ≥ 80% of the raw batched encoder throughput',
           measured:
             serverShare === null
               ? 'no encoder figure in this run (run the encoder section too)'
-              : `${nearestC8.requestsPerSecond.toFixed(1)} req/s ÷ ${rawEncoder!.toFixed(1)} images/s (${servedPreset}, ONNX, batch 8) = ${(100 * serverShare).toFixed(0)}%`,
+              : `${nearestC8.requestsPerSecond.toFixed(1)} req/s ÷ ${rawEncoder!.toFixed(1)} images/s (${servedPreset}, ONNX${layout ? `, ${layout.sessions} session(s) × ${layout.threads} thread(s), batch ${layout.batch}` : ''}) = ${(100 * serverShare).toFixed(0)}%`,
           pass: serverShare === null ? null : serverShare >= 0.8,
         },
         {
@@ -187,6 +284,8 @@ export const httpSection: BenchSection = {
             notes: [
               `bounded runs: ${all.map((w) => CONCURRENCY.map((c) => `${w.name} c${c} ≤ ${w.bounds[c].amount} requests / ${w.bounds[c].seconds} s`).join(', ')).join('; ')}.`,
               `server RSS: ${idleRss === null ? '–' : (idleRss / MB).toFixed(0)} MB after warm-up, peak ${serverPeak === null ? '–' : (serverPeak / MB).toFixed(0)} MB over all runs; exit code ${exitCode} on SIGTERM.`,
+              ...(inProcess ? [`uploads at c8 ÷ the same uploads decoded and encoded in-process: ${(100 * nearestC8.requestsPerSecond / inProcess.imagesPerSecond).toFixed(0)}%.`] : []),
+              ...(budget ? [budget] : []),
             ],
           },
         ],
@@ -200,6 +299,9 @@ export const httpSection: BenchSection = {
           nearestUploadRequestsPerSecondAtC8: nearestC8.requestsPerSecond,
           servedPreset,
           serverShareOfRawEncoder: serverShare,
+          rawEncoderLayout: layout ?? null,
+          inProcess,
+          cpuBudget: { encoderCpuMsPerImage: encoderCpuMs, serverCpuMsPerUploadAtC8: serverCpuMs, loadGeneratorCpuMsPerUploadAtC8: nearestC8.cpuMsPerRequest.loadGenerator },
           runs,
           serverExitCode: exitCode,
         },

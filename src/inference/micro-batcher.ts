@@ -5,8 +5,9 @@
  * waited). So a lone request pays at most the window, and a loaded server runs full batches.
  *
  * Callers that know an item is coming (its image is being decoded) announce it with `expect()`.
- * The window then waits only for announced items still on their way: a lone request whose
- * company is known not to exist starts at once.
+ * An idle batcher then waits only for announced items still on their way: a lone request whose
+ * company is known not to exist starts at once. While another batch runs (several runners), the
+ * window still gathers company, since a fuller batch costs less per item.
  */
 
 type Items = Float32Array | Uint8Array;
@@ -103,7 +104,7 @@ export class MicroBatcher<T extends Items = Float32Array> {
 
   private schedule(): void {
     if (this.queue.length === 0 || this.running >= (this.opts.concurrency ?? 1)) return;
-    if (this.queue.length >= this.opts.maxBatch || this.opts.windowMs <= 0 || this.noCompanyComing()) {
+    if (this.queue.length >= this.opts.maxBatch || this.opts.windowMs <= 0 || (this.running === 0 && this.noCompanyComing())) {
       this.flush();
     } else {
       this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);

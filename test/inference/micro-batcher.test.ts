@@ -102,6 +102,19 @@ describe('MicroBatcher', () => {
       expect(() => y.cancel()).toThrow(/once/);
     });
 
+    it('while another batch runs, gathers company for the free runner within the window', async () => {
+      const r = recordingRunner(60);
+      const b = new MicroBatcher(r.run, { itemLength: 1, maxBatch: 4, windowMs: 30, concurrency: 2 });
+      const first = b.expect().submit(Float32Array.of(1)); // idle: starts at once
+      await new Promise((res) => setTimeout(res, 5));
+      const second = b.expect().submit(Float32Array.of(2));
+      await new Promise((res) => setTimeout(res, 5));
+      const third = b.expect().submit(Float32Array.of(3)); // within the window of the second
+      await Promise.all([first, second, third]);
+      expect(r.sizes).toEqual([1, 2]);
+      expect(r.maxRunning()).toBe(2);
+    });
+
     it('still waits the window when an unannounced item is queued', async () => {
       const r = recordingRunner();
       const b = new MicroBatcher(r.run, { itemLength: 1, maxBatch: 8, windowMs: 40 });
