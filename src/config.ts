@@ -82,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerMinute: parsed.PAINTER_RATE_LIMIT_PER_MINUTE,
     inference: parsed.PAINTER_INFERENCE,
     // Measured (npm run bench -- --only encoder http): a single-threaded session per core runs
-    // MobileNetV2 at 1.5× the images/s of one session using every core (no intra-op
+    // MobileNetV2 at 1.4× the images/s of one session using every core (no intra-op
     // synchronisation), and batches of 4 keep both busy at 8 concurrent uploads.
     inferenceSessions: parsed.PAINTER_INFERENCE_SESSIONS ?? availableParallelism(),
     inferenceThreads: parsed.PAINTER_INFERENCE_THREADS ?? 1,

@@ -8,11 +8,10 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { decodeFailure, MAX_INPUT_PIXELS } from '../images/decode-errors.js';
 
-export { MAX_INPUT_PIXELS };
-
 export type ProbeResult =
   | { ok: true; sha256: string; width: number; height: number }
-  | { ok: false; reason: string };
+  /** tooLarge: over the pixel limit (a decompression bomb's header). */
+  | { ok: false; reason: string; tooLarge?: boolean };
 
 export async function probeImage(path: string): Promise<ProbeResult> {
   let bytes: Buffer;
@@ -42,6 +41,6 @@ export async function probeImageBytes(bytes: Buffer): Promise<ProbeResult & { fo
       height: rotated ? meta.width : meta.height,
     };
   } catch (e) {
-    return { ok: false, reason: decodeFailure(e).reason };
+    return { ok: false, ...decodeFailure(e) };
   }
 }

@@ -8,7 +8,10 @@ import { PainterError } from '../errors.js';
 /** Decompression-bomb guard: 100 megapixels is far above any painting photograph's needs. */
 export const MAX_INPUT_PIXELS = 100_000_000;
 
-export type DecodeFailure = { tooLarge: true; reason: string } | { tooLarge: false; reason: string };
+export interface DecodeFailure {
+  tooLarge: boolean;
+  reason: string;
+}
 
 /** sharp's error as a short reason ("not an image", "unreadable image: …"). */
 export function decodeFailure(e: unknown): DecodeFailure {
@@ -18,11 +21,16 @@ export function decodeFailure(e: unknown): DecodeFailure {
   return { tooLarge: false, reason: `unreadable image: ${msg}` };
 }
 
-/** The 4xx for an image named `name` (e.g. "'query.jpg'" or a file path) that failed to decode. */
+/** The 4xx for a failure of the image named `name` (e.g. "'query.jpg'" or a file path). */
+export function failureError(f: DecodeFailure, name: string, details?: Record<string, unknown>, cause?: unknown): PainterError {
+  const options = cause === undefined ? undefined : { cause };
+  return f.tooLarge
+    ? new PainterError('IMAGE_TOO_LARGE', `${name} has more than ${MAX_INPUT_PIXELS / 1e6} megapixels`, details, options)
+    : new PainterError('IMAGE_UNREADABLE', `${name} is not a readable image (${f.reason})`, details, options);
+}
+
+/** The 4xx for an image that a decoder failed on. */
 export function imageDecodeError(e: unknown, name: string, details?: Record<string, unknown>): PainterError {
   if (e instanceof PainterError) return e;
-  const f = decodeFailure(e);
-  return f.tooLarge
-    ? new PainterError('IMAGE_TOO_LARGE', `${name} has more than ${MAX_INPUT_PIXELS / 1e6} megapixels`, details, { cause: e })
-    : new PainterError('IMAGE_UNREADABLE', `${name} is not a readable image (${f.reason})`, details, { cause: e });
+  return failureError(decodeFailure(e), name, details, e);
 }

@@ -4,7 +4,7 @@
  */
 import { PainterError } from '../errors.js';
 import { probeImageBytes } from '../dataset/probe-image.js';
-import { MAX_INPUT_PIXELS } from './decode-errors.js';
+import { failureError } from './decode-errors.js';
 
 export interface ValidatedImage {
   sha256: string;
@@ -26,12 +26,7 @@ export function assertNotEmpty(bytes: Uint8Array, name: string): void {
 export async function validateUpload(bytes: Buffer, name = uploadLabel()): Promise<ValidatedImage> {
   assertNotEmpty(bytes, name);
   const probe = await probeImageBytes(bytes);
-  if (!probe.ok) {
-    if (probe.reason.startsWith('image too large')) {
-      throw new PainterError('IMAGE_TOO_LARGE', `${name} has more than ${MAX_INPUT_PIXELS / 1e6} megapixels`);
-    }
-    throw new PainterError('IMAGE_UNREADABLE', `${name} is not a readable image (${probe.reason})`);
-  }
+  if (!probe.ok) throw failureError({ tooLarge: probe.tooLarge ?? false, reason: probe.reason }, name);
   return { sha256: probe.sha256, width: probe.width, height: probe.height, format: probe.format ?? 'unknown' };
 }
 

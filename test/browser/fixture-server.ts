@@ -37,10 +37,8 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   const cfg = loadConfig(
     {},
     {
+      // Models, caches and the embedded database follow dataDir.
       dataDir: join(dir, 'data'),
-      modelsDir: join(dir, 'data', 'models'),
-      cacheDir: join(dir, 'data', 'cache'),
-      embeddedDbDir: join(dir, 'data', 'pglite'),
       port: 0,
       apiKeys: [API_KEY],
       rateLimitPerMinute: 0,

@@ -73,10 +73,8 @@ for (const target of TARGETS) {
       cfg = loadConfig(
         {},
         {
+          // Models, caches and the embedded database follow dataDir.
           dataDir: join(dir, 'data'),
-          modelsDir: join(dir, 'data', 'models'),
-          cacheDir: join(dir, 'data', 'cache'),
-          embeddedDbDir: join(dir, 'data', 'pglite'),
           databaseUrl,
           port: 0,
           apiKeys: [KEY],
