@@ -12,8 +12,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/compute/backend.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
-import { CatalogRepository } from '../src/db/repositories/catalog-repository.js';
-import { IndexBuildRepository } from '../src/db/repositories/index-build-repository.js';
+import { createRepositories } from '../src/db/repositories/repositories.js';
 import { groundTruth, measureRecall } from '../src/index/recall.js';
 import { ARTIST_AGGREGATIONS, rankArtists } from '../src/search/aggregate-artists.js';
 import { Rng } from '../src/util/random.js';
@@ -32,12 +31,13 @@ const { values } = parseArgs({
 const cfg = loadConfig();
 await initBackend(cfg.backend);
 const db = await openDatabase(cfg);
+const repos = createRepositories(db);
 const log = { info: (m: string) => process.stderr.write(m + '\n'), warn: (m: string) => process.stderr.write(`warning: ${m}\n`) };
-const core = createServices(cfg, db, log);
+const core = createServices(cfg, repos, log);
 try {
   const serving = await core.indexes.loadNewest();
   if (!serving) throw new Error('no complete index: run `painter index` first');
-  const build = await new IndexBuildRepository(db.prisma).get(serving.buildId);
+  const build = await repos.builds.get(serving.buildId);
   const labels = serving.index.labels();
   const dim = serving.index.dim;
   const rows = new Float32Array(labels.length * dim);
@@ -81,7 +81,7 @@ try {
     await core.queries.nearestArtists({ kind: 'painting', paintingId: label }, { k: 5 });
     byId.push(performance.now() - t);
   }
-  const catalog = new CatalogRepository(db.prisma);
+  const catalog = repos.catalog;
   const files = await catalog.getPaintings(rng.sample(test, Math.min(Number(values.uploads), test.length)));
   const byUpload: number[] = [];
   let first = true;

@@ -4,8 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../src/config.js';
-import type { Database } from '../src/db/client.js';
-import { CatalogRepository } from '../src/db/repositories/catalog-repository.js';
+import type { Repositories } from '../src/db/repositories/repositories.js';
 import { EmbeddingMapService } from '../src/services/embedding-map-service.js';
 import { EncoderProvider } from '../src/services/encoder-provider.js';
 import { CatalogService } from '../src/services/catalog-service.js';
@@ -30,17 +29,16 @@ export interface CoreServices {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createServices(cfg: Config, db: Database, log: Logger, train?: TrainFunction): CoreServices {
+export function createServices(cfg: Config, repos: Repositories, log: Logger, train?: TrainFunction): CoreServices {
   const live = new LiveIndex();
   const encoders = new EncoderProvider(cfg);
-  const indexes = new IndexService(cfg, db, live, encoders, log);
+  const indexes = new IndexService(cfg, repos, live, encoders, log);
   const uploads = new UploadStore(join(cfg.dataDir, 'uploads'));
-  const queries = new QueryService(db, live, encoders, uploads);
-  const catalog = new CatalogService(cfg, db, live, indexes);
-  const models = new ModelService(db, live);
-  const jobs = new JobService(cfg, db, indexes, queries, log, train);
-  const catalogRepo = new CatalogRepository(db.prisma);
-  const maps = new EmbeddingMapService(catalogRepo, live);
+  const queries = new QueryService(repos, live, encoders, uploads);
+  const catalog = new CatalogService(cfg, repos, live, indexes);
+  const models = new ModelService(repos, live);
+  const jobs = new JobService(cfg, repos, indexes, queries, log, train);
+  const maps = new EmbeddingMapService(repos.catalog, live);
 
   const api: ServerServices = {
     query: {
@@ -98,7 +96,7 @@ export function createServices(cfg: Config, db: Database, log: Logger, train?: T
     },
     health: {
       ready: async () => {
-        const database = await catalogRepo.ping(2000);
+        const database = await repos.catalog.ping(2000);
         const index = live.serving !== null;
         const reasons = [...(database ? [] : ['database unreachable']), ...(index ? [] : ['no index loaded'])];
         return { ready: database && index, database, index, reasons };

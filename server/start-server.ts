@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { describeBackend, initBackend } from '../src/compute/backend.js';
 import type { Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
+import { createRepositories } from '../src/db/repositories/repositories.js';
 import { prepareDemo } from '../src/demo/prepare-demo.js';
 import type { Logger } from '../src/services/index-service.js';
 import type { TrainFunction } from '../src/services/job-service.js';
@@ -43,10 +44,11 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
   const backend = describeBackend(await initBackend(cfg.backend));
   log.info(backend);
   const db = await openDatabase(cfg);
+  const repos = createRepositories(db);
   log.info(`database: ${db.kind === 'postgres' ? 'PostgreSQL' : `embedded (${cfg.embeddedDbDir})`}`);
 
   const train: TrainFunction = async (overrides, report) => {
-    const r = await trainModel(cfg, db, {
+    const r = await trainModel(cfg, repos, {
       overrides,
       backend,
       onPhase: report,
@@ -54,15 +56,15 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
     });
     return { version: r.version, seconds: r.seconds };
   };
-  const core = createServices(cfg, db, log, train);
+  const core = createServices(cfg, repos, log, train);
   try {
     const stale = await core.jobs.recoverInterrupted();
     if (stale) log.warn(`${stale} job(s) interrupted by the last stop marked failed`);
     if (options.demo ?? true) {
-      await prepareDemo(cfg, db, {
+      await prepareDemo(cfg, repos, {
         indexes: core.indexes,
         log,
-        trainDemoModel: async (datasetId) => trainModel(cfg, db, { overrides: { preset: 'pretrained', epochs: 6 }, datasetId, backend }),
+        trainDemoModel: async (datasetId) => trainModel(cfg, repos, { overrides: { preset: 'pretrained', epochs: 6 }, datasetId, backend }),
       });
     }
     const serving = await core.indexes.loadNewest();

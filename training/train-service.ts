@@ -7,9 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../src/config.js';
-import type { Database } from '../src/db/client.js';
-import { DatasetRepository } from '../src/db/repositories/dataset-repository.js';
-import { ModelRepository } from '../src/db/repositories/model-repository.js';
+import type { Repositories } from '../src/db/repositories/repositories.js';
 import { buildCnn, buildHead } from '../src/encoders/architectures.js';
 import { applyFeatureTransform, fitFeatureTransform, transformedDim, type FeatureTransform } from '../src/encoders/feature-transform.js';
 import { saveLayersModel, WEIGHTS_BIN } from '../src/encoders/model-files.js';
@@ -87,10 +85,9 @@ async function prepareCnn(preset: PresetDefinition, config: TrainingConfig, data
   return { inputs: new ImageSource(images, config.imageSize), model };
 }
 
-export async function trainModel(cfg: Config, db: Database, req: TrainRequest): Promise<TrainResult> {
+export async function trainModel(cfg: Config, repos: Pick<Repositories, 'models' | 'datasets'>, req: TrainRequest): Promise<TrainResult> {
   const started = performance.now();
-  const models = new ModelRepository(db.prisma);
-  const datasets = new DatasetRepository(db.prisma);
+  const { models, datasets } = repos;
 
   let version: number;
   let dir: string;

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
-import { IndexBuildRepository } from '../../src/db/repositories/index-build-repository.js';
+import { createRepositories } from '../../src/db/repositories/repositories.js';
 import { VectorIndex } from '../../src/index/vector-index.js';
 
 export interface ServedEmbeddings {
@@ -24,8 +24,9 @@ export async function loadServedEmbeddings(dataDir: string): Promise<ServedEmbed
   // Opening an embedded database where none exists would create an empty one: look first.
   if (!cfg.databaseUrl && !existsSync(join(dataDir, 'indexes'))) return { missing: `no index in ${dataDir} (run \`painter index\` there, or pass --data-dir)` };
   const db = await openDatabase(cfg);
+  const repos = createRepositories(db);
   try {
-    const builds = await new IndexBuildRepository(db.prisma).listComplete();
+    const builds = await repos.builds.listComplete();
     for (const build of builds) {
       if (!build.checksum) continue;
       const index = await VectorIndex.load(build.dir, { expectedChecksum: build.checksum }).catch(() => null);

@@ -29,9 +29,9 @@ export function registerEvaluate(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (o: { model?: number; baseline?: 'untrained' | 'backbone'; preset?: string; split: 'test' | 'validation' | 'train'; dataset?: string; seed: number; json?: boolean }) => {
       await initBackend(undefined);
-      await withDatabase(async (cfg, db) => {
+      await withDatabase(async (cfg, repos) => {
         const bars = new Map<string, ReturnType<typeof progressBar>>();
-        const report = await evaluate(cfg, db, {
+        const report = await evaluate(cfg, repos, {
           model: o.model,
           baseline: o.baseline,
           preset: o.preset,

@@ -14,9 +14,9 @@ export function registerImport(program: Command): void {
     .option('--validation-fraction <f>', "fraction of training artists' paintings kept for validation", num('--validation-fraction'), 0.1)
     .option('--json', 'print the report as JSON')
     .action(async (dir: string, o: { seed: number; testFraction: number; validationFraction: number; json?: boolean }) => {
-      await withDatabase(async (_cfg, db) => {
+      await withDatabase(async (_cfg, repos) => {
         const bar = progressBar('scan');
-        const report = await importDataset(db, dir, {
+        const report = await importDataset(repos.datasets, dir, {
           seed: o.seed,
           testFraction: o.testFraction,
           validationFraction: o.validationFraction,

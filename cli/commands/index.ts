@@ -18,9 +18,9 @@ export function registerIndex(program: Command): void {
     .option('--json', 'print the build record as JSON')
     .action(async (o: { model?: number; m?: number; efConstruction?: number; ef?: number; json?: boolean }) => {
       process.stderr.write(describeBackend(await initBackend()) + '\n');
-      await withDatabase(async (cfg, db) => {
+      await withDatabase(async (cfg, repos) => {
         const encoders = new EncoderProvider(cfg);
-        const service = new IndexService(cfg, db, new LiveIndex(), encoders, {
+        const service = new IndexService(cfg, repos, new LiveIndex(), encoders, {
           info: (m) => process.stderr.write(m + '\n'),
           warn: (m) => process.stderr.write(`warning: ${m}\n`),
         });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { ModelRepository } from '../../src/db/repositories/model-repository.js';
 import { initBackend } from '../../src/compute/backend.js';
 import { PainterError } from '../../src/errors.js';
 import { exportSavedModel } from '../../src/onnx/export-model.js';
@@ -11,8 +10,8 @@ export function registerModels(program: Command): void {
     .description('list model versions')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      await withDatabase(async (_cfg, db) => {
-        const models = await new ModelRepository(db.prisma).list();
+      await withDatabase(async (_cfg, repos) => {
+        const models = await repos.models.list();
         if (o.json) {
           process.stdout.write(JSON.stringify(models) + '\n');
           return;
@@ -27,9 +26,9 @@ export function registerModels(program: Command): void {
     .description('export model versions to ONNX for serving (training does this already; for older versions)')
     .argument('<versions...>', 'model versions, e.g. 3 4')
     .action(async (versions: string[]) => {
-      await withDatabase(async (_cfg, db) => {
+      await withDatabase(async (_cfg, repos) => {
         await initBackend('cpu');
-        const repo = new ModelRepository(db.prisma);
+        const repo = repos.models;
         for (const v of versions) {
           const version = Number(v);
           const model = Number.isInteger(version) ? await repo.get(version) : null;

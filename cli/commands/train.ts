@@ -72,11 +72,11 @@ export function registerTrain(program: Command): void {
       for (const k of Object.keys(overrides) as (keyof TrainingOverrides)[]) if (overrides[k] === undefined) delete overrides[k];
       const resume = o.resume === undefined ? undefined : o.resume === true ? true : int('--resume')(o.resume as string);
 
-      await withDatabase(async (cfg, db) => {
+      await withDatabase(async (cfg, repos) => {
         const phase = new Map<string, ReturnType<typeof progressBar>>();
         let bar: ReturnType<typeof progressBar> | undefined;
         let barEpoch = -1;
-        const result = await trainModel(cfg, db, {
+        const result = await trainModel(cfg, repos, {
           overrides,
           datasetId: o.dataset,
           resume,

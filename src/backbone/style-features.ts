@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+export type { FeatureBlock } from '../encoders/feature-transform.js';
+
 export interface StyleOptions {
   /** Channels the activation is projected to before the Gram matrix (its upper triangle is kept). */
   gramChannels: number;
@@ -131,39 +133,4 @@ export class StyleStatisticsComputer {
   dispose(): void {
     tf.dispose([this.projection, this.triangle, this.offDiagonalScale]);
   }
-}
-
-export interface FeatureBlock {
-  name: string;
-  offset: number;
-  dim: number;
-}
-
-/**
- * Per-block L2 normalisation of row-major feature rows, optionally after subtracting a centre
- * (e.g. the training-set mean of the already block-normalised rows). Returns the selected blocks
- * concatenated in the given order.
- */
-export function normalizeBlocks(
-  rows: Float32Array,
-  rowDim: number,
-  blocks: FeatureBlock[],
-  opts: { center?: Float32Array; weights?: number[] } = {},
-): { data: Float32Array; dim: number } {
-  const dim = blocks.reduce((s, b) => s + b.dim, 0);
-  const n = rows.length / rowDim;
-  const out = new Float32Array(n * dim);
-  for (let r = 0; r < n; r++) {
-    let o = r * dim;
-    blocks.forEach((b, bi) => {
-      const src = r * rowDim + b.offset;
-      let ss = 0;
-      for (let j = 0; j < b.dim; j++) ss += rows[src + j] * rows[src + j];
-      const inv = (opts.weights?.[bi] ?? 1) / Math.max(Math.sqrt(ss), 1e-12);
-      for (let j = 0; j < b.dim; j++) out[o + j] = rows[src + j] * inv;
-      o += b.dim;
-    });
-    if (opts.center) for (let j = 0; j < dim; j++) out[r * dim + j] -= opts.center[j];
-  }
-  return { data: out, dim };
 }

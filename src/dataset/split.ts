@@ -53,14 +53,3 @@ export function splitByArtist(paintings: readonly { artist: string; relPath: str
   }
   return out;
 }
-
-export function splitSummary(splits: readonly Split[], artists: readonly string[]): Record<Split, { paintings: number; artists: number }> {
-  const result = { train: { paintings: 0, artists: 0 }, validation: { paintings: 0, artists: 0 }, test: { paintings: 0, artists: 0 } };
-  const sets = { train: new Set<string>(), validation: new Set<string>(), test: new Set<string>() };
-  splits.forEach((s, i) => {
-    result[s].paintings++;
-    sets[s].add(artists[i]);
-  });
-  for (const s of ['train', 'validation', 'test'] as const) result[s].artists = sets[s].size;
-  return result;
-}

@@ -5,8 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
-import { DatasetRepository } from '../db/repositories/dataset-repository.js';
+import type { Repositories } from '../db/repositories/repositories.js';
 import { evaluate } from '../services/evaluation-service.js';
 import { importDataset } from '../services/import-service.js';
 import type { IndexService, Logger } from '../services/index-service.js';
@@ -19,18 +18,18 @@ export const DEMO_CORPUS = { artists: 16, perArtist: 10, size: 160, styles: 4, s
 /** Does nothing when any dataset has been imported: a real collection is never trained on implicitly. */
 export async function prepareDemo(
   cfg: Config,
-  db: Database,
+  repos: Repositories,
   deps: { indexes: IndexService; trainDemoModel: TrainDemoModel; log: Logger },
 ): Promise<'prepared' | 'existing'> {
-  if (await new DatasetRepository(db.prisma).latest()) return 'existing';
+  if (await repos.datasets.latest()) return 'existing';
   const { log } = deps;
   const dir = join(cfg.dataDir, 'demo-corpus');
   log.info(`no corpus imported: generating a demo corpus of ${DEMO_CORPUS.artists} artists in ${dir}`);
   await generatePaintingDataset(dir, { ...DEMO_CORPUS, layout: 'labels-csv' });
-  const imported = await importDataset(db, dir);
+  const imported = await importDataset(repos.datasets, dir);
   log.info('training a demo model…');
   const trained = await deps.trainDemoModel(imported.datasetId);
-  const e = await evaluate(cfg, db, { model: trained.version, split: 'test' });
+  const e = await evaluate(cfg, repos, { model: trained.version, split: 'test' });
   log.info(`demo model v${trained.version}: test AUC ${e.auc.toFixed(3)}; indexing the demo corpus…`);
   await deps.indexes.build({ modelVersion: trained.version });
   return 'prepared';

@@ -9,13 +9,3 @@ export function rowDistance(data: Float32Array, dim: number, i: number, j: numbe
   }
   return Math.sqrt(sum);
 }
-
-/** Euclidean distance between two vectors. */
-export function euclidean(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sum = 0;
-  for (let k = 0; k < a.length; k++) {
-    const diff = a[k] - b[k];
-    sum += diff * diff;
-  }
-  return Math.sqrt(sum);
-}

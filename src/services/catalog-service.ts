@@ -7,10 +7,10 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
-import { CatalogRepository } from '../db/repositories/catalog-repository.js';
-import { DatasetRepository } from '../db/repositories/dataset-repository.js';
-import { IndexBuildRepository } from '../db/repositories/index-build-repository.js';
+import type { Repositories } from '../db/repositories/repositories.js';
+import type { CatalogRepository } from '../db/repositories/catalog-repository.js';
+import type { DatasetRepository } from '../db/repositories/dataset-repository.js';
+import type { IndexBuildRepository } from '../db/repositories/index-build-repository.js';
 import type { Page, PaintingSplit } from '../db/types.js';
 import { PainterError } from '../errors.js';
 import { MAX_INPUT_PIXELS } from '../images/decode-errors.js';
@@ -39,13 +39,13 @@ export class CatalogService {
 
   constructor(
     private readonly cfg: Pick<Config, 'dataDir' | 'cacheDir'>,
-    db: Database,
+    repos: Pick<Repositories, 'catalog' | 'datasets' | 'builds'>,
     private readonly live: LiveIndex,
     private readonly indexes: IndexService,
   ) {
-    this.repo = new CatalogRepository(db.prisma);
-    this.datasets = new DatasetRepository(db.prisma);
-    this.builds = new IndexBuildRepository(db.prisma);
+    this.repo = repos.catalog;
+    this.datasets = repos.datasets;
+    this.builds = repos.builds;
   }
 
   artists(page: { limit?: number; after?: string | null; split?: 'train' | 'test'; search?: string }) {

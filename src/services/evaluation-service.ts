@@ -4,10 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
-import { DatasetRepository } from '../db/repositories/dataset-repository.js';
-import { EvaluationRepository } from '../db/repositories/evaluation-repository.js';
-import { ModelRepository } from '../db/repositories/model-repository.js';
+import type { Repositories } from '../db/repositories/repositories.js';
 import { scanDataset } from '../dataset/scan.js';
 import type { Encoder } from '../encoders/encoder.js';
 import { baselineEncoder, loadEncoder, type BaselineName } from '../encoders/load-encoder.js';
@@ -42,14 +39,13 @@ export interface EvaluateReport extends EvaluationResult {
   evaluationId: number;
 }
 
-async function chooseEncoder(cfg: Config, db: Database, req: EvaluateRequest): Promise<{ encoder: Encoder; subject: string; modelVersion: number | null }> {
+async function chooseEncoder(cfg: Config, models: Repositories['models'], req: EvaluateRequest): Promise<{ encoder: Encoder; subject: string; modelVersion: number | null }> {
   const env = { cacheDir: cfg.cacheDir, workers: cfg.workers };
   if (req.baseline) {
     const preset = req.preset ?? DEFAULT_PRESET;
     const encoder = await baselineEncoder(req.baseline, preset, req.seed ?? 42, env);
     return { encoder, subject: req.baseline === 'backbone' ? 'baseline:backbone' : `baseline:untrained:${preset}`, modelVersion: null };
   }
-  const models = new ModelRepository(db.prisma);
   const model = req.model !== undefined ? await models.get(req.model) : await models.latestComplete();
   if (!model) {
     throw new PainterError('MODEL_NOT_FOUND', req.model !== undefined ? `No model version ${req.model}` : 'No trained model yet: run `painter train` first');
@@ -58,7 +54,7 @@ async function chooseEncoder(cfg: Config, db: Database, req: EvaluateRequest): P
   return { encoder: await loadEncoder(model.dir, env), subject: `v${model.version}`, modelVersion: model.version };
 }
 
-async function chooseItems(db: Database, req: EvaluateRequest): Promise<{ paths: string[]; items: LabelledItem[]; dataset: string; datasetId: number | null }> {
+async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequest): Promise<{ paths: string[]; items: LabelledItem[]; dataset: string; datasetId: number | null }> {
   if (req.datasetPath) {
     const scan = await scanDataset(req.datasetPath, { onProgress: (d, t) => req.onProgress?.('scan', d, t) });
     if (scan.paintings.length === 0) throw new PainterError('DATASET_EMPTY', `No usable paintings in ${scan.root}`);
@@ -69,7 +65,6 @@ async function chooseItems(db: Database, req: EvaluateRequest): Promise<{ paths:
       datasetId: null,
     };
   }
-  const datasets = new DatasetRepository(db.prisma);
   const dataset = req.datasetId !== undefined ? await datasets.findById(req.datasetId) : await datasets.latest();
   if (!dataset) throw new PainterError('DATASET_NOT_FOUND', 'No dataset imported yet: run `painter import DIR` or pass --dataset DIR');
   const split = req.split ?? 'test';
@@ -83,10 +78,10 @@ async function chooseItems(db: Database, req: EvaluateRequest): Promise<{ paths:
   };
 }
 
-export async function evaluate(cfg: Config, db: Database, req: EvaluateRequest): Promise<EvaluateReport> {
+export async function evaluate(cfg: Config, repos: Pick<Repositories, 'models' | 'datasets' | 'evaluations'>, req: EvaluateRequest): Promise<EvaluateReport> {
   const started = performance.now();
-  const { paths, items, dataset, datasetId } = await chooseItems(db, req);
-  const { encoder, subject, modelVersion } = await chooseEncoder(cfg, db, req);
+  const { paths, items, dataset, datasetId } = await chooseItems(repos.datasets, req);
+  const { encoder, subject, modelVersion } = await chooseEncoder(cfg, repos.models, req);
   try {
     const embeddings = await encoder.embedFiles(paths, (d, t) => req.onProgress?.('embed', d, t));
     const result = evaluateEmbeddings(embeddings, embeddings.length / paths.length, items, {
@@ -94,7 +89,7 @@ export async function evaluate(cfg: Config, db: Database, req: EvaluateRequest):
       triplets: req.triplets ?? 10_000,
     });
     const split = req.datasetPath ? null : (req.split ?? 'test');
-    const saved = await new EvaluationRepository(db.prisma).save({
+    const saved = await repos.evaluations.save({
       modelVersion,
       subject,
       datasetId,

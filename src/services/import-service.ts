@@ -3,8 +3,7 @@
  * metadata database. Re-importing the same folder updates it in place (idempotent).
  */
 import { basename } from 'node:path';
-import type { Database } from '../db/client.js';
-import { DatasetRepository } from '../db/repositories/dataset-repository.js';
+import type { DatasetRepository } from '../db/repositories/dataset-repository.js';
 import { scanDataset, type ScanResult } from '../dataset/scan.js';
 import { splitByArtist } from '../dataset/split.js';
 import { PainterError } from '../errors.js';
@@ -31,7 +30,7 @@ export interface ImportReport {
 
 export const DEFAULT_SPLIT_SEED = 42;
 
-export async function importDataset(db: Database, dir: string, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importDataset(repo: DatasetRepository, dir: string, options: ImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
   const seed = options.seed ?? DEFAULT_SPLIT_SEED;
   const scan: ScanResult = await scanDataset(dir, { onProgress: options.onProgress });
@@ -75,7 +74,6 @@ export async function importDataset(db: Database, dir: string, options: ImportOp
   const splits = { train: 0, validation: 0, test: 0 };
   for (const s of split) splits[s]++;
 
-  const repo = new DatasetRepository(db.prisma);
   const dataset = await repo.upsertDataset({
     rootPath: scan.root,
     name: basename(scan.root),

@@ -7,10 +7,10 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
-import { CatalogRepository } from '../db/repositories/catalog-repository.js';
-import { IndexBuildRepository } from '../db/repositories/index-build-repository.js';
-import { ModelRepository } from '../db/repositories/model-repository.js';
+import type { Repositories } from '../db/repositories/repositories.js';
+import type { CatalogRepository } from '../db/repositories/catalog-repository.js';
+import type { IndexBuildRepository } from '../db/repositories/index-build-repository.js';
+import type { ModelRepository } from '../db/repositories/model-repository.js';
 import type { IndexBuild, ModelVersion, PaintingSplit } from '../db/types.js';
 import { PainterError, isPainterError } from '../errors.js';
 import { buildIndexInWorker } from '../index/build-in-worker.js';
@@ -54,14 +54,14 @@ export class IndexService {
 
   constructor(
     private readonly cfg: Config,
-    db: Database,
+    repos: Pick<Repositories, 'builds' | 'catalog' | 'models'>,
     private readonly live: LiveIndex,
     private readonly encoders: EncoderProvider,
     private readonly log: Logger = { info: () => undefined, warn: () => undefined },
   ) {
-    this.builds = new IndexBuildRepository(db.prisma);
-    this.catalog = new CatalogRepository(db.prisma);
-    this.models = new ModelRepository(db.prisma);
+    this.builds = repos.builds;
+    this.catalog = repos.catalog;
+    this.models = repos.models;
   }
 
   async resolveModel(version?: number): Promise<ModelVersion> {

@@ -5,8 +5,8 @@
  * each kind, so a second rebuild is refused with JOB_CONFLICT even across processes.
  */
 import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
-import { JobRepository } from '../db/repositories/job-repository.js';
+import type { JobRepository } from '../db/repositories/job-repository.js';
+import type { Repositories } from '../db/repositories/repositories.js';
 import type { Job, JobKind } from '../db/types.js';
 import { PainterError, isPainterError } from '../errors.js';
 import { evaluate } from './evaluation-service.js';
@@ -40,13 +40,13 @@ export class JobService {
 
   constructor(
     private readonly cfg: Config,
-    private readonly db: Database,
+    private readonly repos: Repositories,
     private readonly indexes: IndexService,
     private readonly queries: QueryService,
     private readonly log: Logger = { info: () => undefined, warn: () => undefined },
     private readonly train?: TrainFunction,
   ) {
-    this.repo = new JobRepository(db.prisma);
+    this.repo = repos.jobs;
   }
 
   /** Jobs left queued or running by a stopped process can never finish: mark them failed. */
@@ -65,7 +65,7 @@ export class JobService {
 
   startEvaluation(input: { modelVersion?: number } = {}): Promise<Job> {
     return this.launch('evaluate', input, async (_job, report) => {
-      const r = await evaluate(this.cfg, this.db, { model: input.modelVersion, split: 'test', onProgress: (phase, done, total) => report(phase, done, total) });
+      const r = await evaluate(this.cfg, this.repos, { model: input.modelVersion, split: 'test', onProgress: (phase, done, total) => report(phase, done, total) });
       this.queries.invalidateCalibration(r.modelVersion ?? undefined);
       return { evaluationId: r.evaluationId, modelVersion: r.modelVersion, auc: r.auc, aucSameStyle: r.aucSameStyle, tripletAccuracy: r.tripletAccuracy, threshold: r.threshold };
     });
@@ -80,7 +80,7 @@ export class JobService {
       const trained = await this.train(overrides, report);
       signal.throwIfAborted();
       report('evaluating', 0, 1);
-      const evaluation = await evaluate(this.cfg, this.db, { model: trained.version, split: 'test', onProgress: (phase, done, total) => report(`evaluation: ${phase}`, done, total) });
+      const evaluation = await evaluate(this.cfg, this.repos, { model: trained.version, split: 'test', onProgress: (phase, done, total) => report(`evaluation: ${phase}`, done, total) });
       const result: Record<string, unknown> = { modelVersion: trained.version, evaluationId: evaluation.evaluationId, auc: evaluation.auc, seconds: trained.seconds };
       if (input.rebuildIndex ?? true) {
         const build = await this.indexes.build({ modelVersion: trained.version, signal, onProgress: (phase, done, total) => report(`index: ${phase}`, done, total) });

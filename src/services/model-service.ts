@@ -1,7 +1,7 @@
 /** Model versions, their training curves and their stored ROC evaluations, as the API shows them. */
-import type { Database } from '../db/client.js';
-import { EvaluationRepository } from '../db/repositories/evaluation-repository.js';
-import { ModelRepository } from '../db/repositories/model-repository.js';
+import type { EvaluationRepository } from '../db/repositories/evaluation-repository.js';
+import type { ModelRepository } from '../db/repositories/model-repository.js';
+import type { Repositories } from '../db/repositories/repositories.js';
 import type { Evaluation, ModelVersion } from '../db/types.js';
 import { PainterError } from '../errors.js';
 import type { LiveIndex } from './live-index.js';
@@ -11,11 +11,11 @@ export class ModelService {
   private readonly evaluations: EvaluationRepository;
 
   constructor(
-    db: Database,
+    repos: Pick<Repositories, 'models' | 'evaluations'>,
     private readonly live: LiveIndex,
   ) {
-    this.models = new ModelRepository(db.prisma);
-    this.evaluations = new EvaluationRepository(db.prisma);
+    this.models = repos.models;
+    this.evaluations = repos.evaluations;
   }
 
   async list() {

@@ -3,10 +3,10 @@
  * paintings share a painter. Queries by corpus painting reuse the vector stored in the index;
  * uploaded images are validated and embedded by the serving model.
  */
-import type { Database } from '../db/client.js';
-import { CatalogRepository } from '../db/repositories/catalog-repository.js';
-import { EvaluationRepository } from '../db/repositories/evaluation-repository.js';
-import { ModelRepository } from '../db/repositories/model-repository.js';
+import type { CatalogRepository } from '../db/repositories/catalog-repository.js';
+import type { EvaluationRepository } from '../db/repositories/evaluation-repository.js';
+import type { ModelRepository } from '../db/repositories/model-repository.js';
+import type { Repositories } from '../db/repositories/repositories.js';
 import type { ModelVersion } from '../db/types.js';
 import { PaintingRows } from './painting-rows.js';
 import { PainterError } from '../errors.js';
@@ -56,15 +56,15 @@ export class QueryService {
   private readonly servingModels = new Map<number, ModelVersion>();
 
   constructor(
-    db: Database,
+    repos: Pick<Repositories, 'catalog' | 'evaluations' | 'models'>,
     private readonly live: LiveIndex,
     private readonly encoders: EncoderProvider,
     private readonly uploads: UploadStore,
     private readonly aggregation: ArtistAggregation = DEFAULT_AGGREGATION,
   ) {
-    this.catalog = new CatalogRepository(db.prisma);
-    this.evaluations = new EvaluationRepository(db.prisma);
-    this.models = new ModelRepository(db.prisma);
+    this.catalog = repos.catalog;
+    this.evaluations = repos.evaluations;
+    this.models = repos.models;
     this.rows = new PaintingRows(this.catalog);
   }
 

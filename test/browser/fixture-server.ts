@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { initBackend } from '../../src/compute/backend.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
+import { createRepositories } from '../../src/db/repositories/repositories.js';
 import { generatePaintingDataset, type FixtureResult } from '../../src/demo/generate-paintings.js';
 import { evaluate } from '../../src/services/evaluation-service.js';
 import { importDataset } from '../../src/services/import-service.js';
@@ -49,13 +50,14 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     await initBackend('wasm');
     const fixture = await generatePaintingDataset(join(dir, 'corpus'), { artists: 8, perArtist: 6, size: 64, layout: 'labels-csv', seed: 11, styles: 2 });
     const db = await openDatabase(cfg);
+    const repos = createRepositories(db);
     try {
-      await importDataset(db, fixture.root);
-      const trained = await trainModel(cfg, db, {
+      await importDataset(repos.datasets, fixture.root);
+      const trained = await trainModel(cfg, repos, {
         overrides: { preset: 'small', imageSize: 32, epochs: 2, stepsPerEpoch: 4, batchSize: 24, lr: 3e-3, seed: 1 },
         backend: 'wasm',
       });
-      await evaluate(cfg, db, { model: trained.version, split: 'test' });
+      await evaluate(cfg, repos, { model: trained.version, split: 'test' });
     } finally {
       await db.close();
     }

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/compute/backend.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import { createRepositories, type Repositories } from '../../src/db/repositories/repositories.js';
 import type { IndexBuild, ModelVersion } from '../../src/db/types.js';
-import { ModelRepository } from '../../src/db/repositories/model-repository.js';
 import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 import { WEIGHTS_BIN } from '../../src/encoders/model-files.js';
 import { EncoderProvider } from '../../src/services/encoder-provider.js';
@@ -23,6 +23,7 @@ import { trainModel } from '../../training/train-service.js';
 let dir: string;
 let cfg: Config;
 let db: Database;
+let repos: Repositories;
 const builds: IndexBuild[] = [];
 const models: ModelVersion[] = [];
 const warnings: string[] = [];
@@ -31,7 +32,7 @@ const log = { info: () => undefined, warn: (m: string) => void warnings.push(m) 
 async function load() {
   const encoders = new EncoderProvider(cfg);
   try {
-    return await new IndexService(cfg, db, new LiveIndex(), encoders, log).loadNewest();
+    return await new IndexService(cfg, repos, new LiveIndex(), encoders, log).loadNewest();
   } finally {
     await encoders.close();
   }
@@ -52,13 +53,14 @@ beforeAll(async () => {
   cfg = loadConfig({}, { dataDir: join(dir, 'data'), modelsDir: join(dir, 'data', 'models'), cacheDir: join(dir, 'data', 'cache'), embeddedDbDir: 'memory://' });
   await initBackend('wasm');
   db = await openDatabase(cfg);
+  repos = createRepositories(db);
   const corpus = await generatePaintingDataset(join(dir, 'corpus'), { artists: 8, perArtist: 5, size: 32, layout: 'labels-csv', seed: 4 });
-  await importDataset(db, corpus.root);
+  await importDataset(repos.datasets, corpus.root);
   const encoders = new EncoderProvider(cfg);
-  const service = new IndexService(cfg, db, new LiveIndex(), encoders, log);
+  const service = new IndexService(cfg, repos, new LiveIndex(), encoders, log);
   for (const seed of [1, 2]) {
-    const trained = await trainModel(cfg, db, { overrides: { preset: 'small', imageSize: 32, epochs: 1, stepsPerEpoch: 1, batchSize: 16, seed }, backend: 'wasm' });
-    models.push((await new ModelRepository(db.prisma).get(trained.version))!);
+    const trained = await trainModel(cfg, repos, { overrides: { preset: 'small', imageSize: 32, epochs: 1, stepsPerEpoch: 1, batchSize: 16, seed }, backend: 'wasm' });
+    models.push((await repos.models.get(trained.version))!);
     builds.push(await service.build({ modelVersion: trained.version }));
   }
   await encoders.close();
@@ -106,7 +108,7 @@ describe('damaged files at load', () => {
     writeFileSync(indexes, 'not a directory');
     const encoders = new EncoderProvider(cfg);
     try {
-      await expect(new IndexService(cfg, db, new LiveIndex(), encoders, log).build()).rejects.toMatchObject({ code: 'STORAGE_FAILED', status: 507 });
+      await expect(new IndexService(cfg, repos, new LiveIndex(), encoders, log).build()).rejects.toMatchObject({ code: 'STORAGE_FAILED', status: 507 });
     } finally {
       await encoders.close();
       rmSync(indexes);

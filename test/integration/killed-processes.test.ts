@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/compute/backend.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
-import { ModelRepository } from '../../src/db/repositories/model-repository.js';
+import { createRepositories } from '../../src/db/repositories/repositories.js';
 import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 import { importDataset } from '../../src/services/import-service.js';
 import { trainModel } from '../../training/train-service.js';
@@ -48,10 +48,11 @@ describe('killed command-line runs', () => {
   it('an import killed while scanning can simply be run again, without duplicates', async () => {
     await killWhen(['import', root], /scan: \d+\/\d+/);
     const db = await openDatabase(cfg);
+    const repos = createRepositories(db);
     try {
-      const report = await importDataset(db, root);
+      const report = await importDataset(repos.datasets, root);
       expect(report.paintings).toBe(300);
-      const again = await importDataset(db, root);
+      const again = await importDataset(repos.datasets, root);
       expect(again.changes).toMatchObject({ added: 0, removed: 0, updated: 0, unchanged: 300 });
       const rows = await db.prisma.painting.count();
       expect(rows).toBe(300);
@@ -66,16 +67,17 @@ describe('killed command-line runs', () => {
       /"epoch":1,/,
     );
     const db = await openDatabase(cfg);
+    const repos = createRepositories(db);
     try {
-      const interrupted = await new ModelRepository(db.prisma).latestTraining();
+      const interrupted = await repos.models.latestTraining();
       expect(interrupted?.status).toBe('training');
       const epochs: number[] = [];
-      const resumed = await trainModel(cfg, db, { resume: true, backend: 'wasm', onEpoch: (m) => void epochs.push(m.epoch) });
+      const resumed = await trainModel(cfg, repos, { resume: true, backend: 'wasm', onEpoch: (m) => void epochs.push(m.epoch) });
       expect(resumed.version).toBe(interrupted!.version);
       expect(resumed.resumedFrom).toBeGreaterThanOrEqual(1);
       expect(epochs[0]).toBe(resumed.resumedFrom + 1);
       expect(epochs[epochs.length - 1]).toBe(3);
-      expect((await new ModelRepository(db.prisma).get(resumed.version))?.status).toBe('complete');
+      expect((await repos.models.get(resumed.version))?.status).toBe('complete');
     } finally {
       await db.close();
     }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/compute/backend.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
-import { IndexBuildRepository } from '../../src/db/repositories/index-build-repository.js';
+import { createRepositories } from '../../src/db/repositories/repositories.js';
 import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 import { EncoderProvider } from '../../src/services/encoder-provider.js';
 import { importDataset } from '../../src/services/import-service.js';
@@ -31,11 +31,12 @@ beforeAll(async () => {
   await initBackend('wasm');
   const corpus = await generatePaintingDataset(join(dir, 'corpus'), { artists: 40, perArtist: 10, size: 40, layout: 'labels-csv', seed: 2 });
   const db = await openDatabase(cfg);
+  const repos = createRepositories(db);
   try {
-    await importDataset(db, corpus.root);
-    await trainModel(cfg, db, { overrides: { preset: 'small', imageSize: 32, epochs: 1, stepsPerEpoch: 2, batchSize: 24, seed: 1 }, backend: 'wasm' });
+    await importDataset(repos.datasets, corpus.root);
+    await trainModel(cfg, repos, { overrides: { preset: 'small', imageSize: 32, epochs: 1, stepsPerEpoch: 2, batchSize: 24, seed: 1 }, backend: 'wasm' });
     const encoders = new EncoderProvider(cfg);
-    await new IndexService(cfg, db, new LiveIndex(), encoders, silent).build();
+    await new IndexService(cfg, repos, new LiveIndex(), encoders, silent).build();
     await encoders.close();
   } finally {
     await db.close();
@@ -63,13 +64,15 @@ describe('a rebuild killed with SIGKILL', () => {
     mkdirSync(join(cfg.dataDir, 'indexes', '2.build-999999-0badc0de', 'index'), { recursive: true });
 
     const db = await openDatabase(cfg);
+
+    const repos = createRepositories(db);
     const encoders = new EncoderProvider(cfg);
     try {
       const live = new LiveIndex();
-      const serving = await new IndexService(cfg, db, live, encoders, silent).loadNewest();
+      const serving = await new IndexService(cfg, repos, live, encoders, silent).loadNewest();
       expect(serving?.buildId).toBe(1);
       expect(serving?.index.size).toBe(400);
-      const builds = await new IndexBuildRepository(db.prisma).list();
+      const builds = await repos.builds.list();
       expect(builds.map((b) => [b.id, b.status])).toEqual([[2, 'failed'], [1, 'complete']]);
       expect(readdirSync(join(cfg.dataDir, 'indexes')).filter((n) => n.includes('.build-'))).toEqual([]);
       const hits = serving!.index.search(serving!.index.vector(5), 3);

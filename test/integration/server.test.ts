@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/compute/backend.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
+import { createRepositories } from '../../src/db/repositories/repositories.js';
 import { generatePaintingDataset, type FixtureResult } from '../../src/demo/generate-paintings.js';
 import { evaluate } from '../../src/services/evaluation-service.js';
 import { importDataset } from '../../src/services/import-service.js';
@@ -86,14 +87,15 @@ for (const target of TARGETS) {
       fixture = await generatePaintingDataset(join(dir, 'corpus'), { artists: 10, perArtist: 6, size: 48, layout: 'labels-csv', seed: 5, styles: 2 });
       // Import and train before the server owns the database (the embedded one is single-process).
       const db = await openDatabase(cfg);
+      const repos = createRepositories(db);
       try {
-        await importDataset(db, fixture.root);
-        const trained = await trainModel(cfg, db, {
+        await importDataset(repos.datasets, fixture.root);
+        const trained = await trainModel(cfg, repos, {
           overrides: { preset: 'small', imageSize: 32, epochs: 2, stepsPerEpoch: 4, batchSize: 24, lr: 3e-3, seed: 1 },
           backend: 'wasm',
         });
         firstModel = trained.version;
-        await evaluate(cfg, db, { model: trained.version, split: 'test' });
+        await evaluate(cfg, repos, { model: trained.version, split: 'test' });
       } finally {
         await db.close();
       }

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/compute/backend.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { ModelRepository } from '../../src/db/repositories/model-repository.js';
-import { EvaluationRepository } from '../../src/db/repositories/evaluation-repository.js';
+import { createRepositories, type Repositories } from '../../src/db/repositories/repositories.js';
 import { evaluate } from '../../src/services/evaluation-service.js';
 import { importDataset } from '../../src/services/import-service.js';
 import { trainModel } from '../../training/train-service.js';
@@ -19,11 +18,13 @@ import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 let dir: string;
 let cfg: Config;
 let db: Database;
+let repos: Repositories;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'painter-e2e-'));
   cfg = loadConfig({}, { dataDir: join(dir, 'data'), modelsDir: join(dir, 'data', 'models'), embeddedDbDir: 'memory://', cacheDir: join(dir, 'cache') });
   db = await openDatabase(cfg);
+  repos = createRepositories(db);
   await initBackend('wasm');
 });
 afterAll(async () => {
@@ -34,35 +35,35 @@ afterAll(async () => {
 describe('import → train → evaluate', () => {
   it('learns to tell unseen synthetic artists apart', async () => {
     await generatePaintingDataset(join(dir, 'paintings'), { artists: 20, perArtist: 8, size: 40, layout: 'labels-csv', broken: true, seed: 3 });
-    const report = await importDataset(db, join(dir, 'paintings'));
+    const report = await importDataset(repos.datasets, join(dir, 'paintings'));
     expect(report.paintings).toBe(160);
     expect(report.artistsBySplit).toEqual({ train: 16, test: 4 });
     expect(report.skipped.length).toBeGreaterThanOrEqual(7);
 
-    const again = await importDataset(db, join(dir, 'paintings'));
+    const again = await importDataset(repos.datasets, join(dir, 'paintings'));
     expect(again.changes).toMatchObject({ added: 0, removed: 0, updated: 0 });
 
-    const untrained = await evaluate(cfg, db, { baseline: 'untrained', preset: 'small', split: 'test' });
+    const untrained = await evaluate(cfg, repos, { baseline: 'untrained', preset: 'small', split: 'test' });
 
     const epochs: number[] = [];
-    const trained = await trainModel(cfg, db, {
+    const trained = await trainModel(cfg, repos, {
       overrides: { preset: 'small', imageSize: 32, epochs: 6, stepsPerEpoch: 12, batchSize: 32, lr: 3e-3, milestones: [4], seed: 1 },
       backend: 'wasm',
       onEpoch: (m) => void epochs.push(m.epoch),
     });
     expect(epochs).toEqual([1, 2, 3, 4, 5, 6]);
-    const model = await new ModelRepository(db.prisma).get(trained.version);
+    const model = await repos.models.get(trained.version);
     expect(model?.status).toBe('complete');
-    expect(await new ModelRepository(db.prisma).listEpochs(trained.version)).toHaveLength(6);
+    expect(await repos.models.listEpochs(trained.version)).toHaveLength(6);
 
-    const result = await evaluate(cfg, db, { model: trained.version, split: 'test' });
+    const result = await evaluate(cfg, repos, { model: trained.version, split: 'test' });
     expect(result.subject).toBe(`v${trained.version}`);
     expect(result.roc).toHaveLength(101);
     console.log(`untrained AUC ${untrained.auc.toFixed(3)}, trained AUC ${result.auc.toFixed(3)}, triplet accuracy ${result.tripletAccuracy.toFixed(3)}`);
     expect(result.auc).toBeGreaterThan(0.75);
     expect(result.auc).toBeGreaterThan(untrained.auc + 0.1);
     expect(result.tripletAccuracy).toBeGreaterThan(0.65);
-    const stored = await new EvaluationRepository(db.prisma).latestForModelVersion(trained.version);
+    const stored = await repos.evaluations.latestForModelVersion(trained.version);
     expect(stored?.auc).toBeCloseTo(result.auc, 10);
   });
 });
