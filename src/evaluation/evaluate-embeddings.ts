@@ -50,25 +50,86 @@ export interface EvaluationResult {
 export interface DistanceSummary {
   mean: number;
   std: number;
-  /** Histogram over [0, max] in `bins` equal bins. */
-  histogram: { max: number; counts: number[] };
+  /** Histogram over [min, max] (min 0 when absent) in `bins` equal bins. */
+  histogram: { min?: number; max: number; counts: number[] };
 }
 
-function summarise(values: Float64Array, max: number, bins = 50): DistanceSummary {
+export function summarise(values: Float64Array, max: number, bins = 50, min = 0): DistanceSummary {
   let mean = 0;
   for (const v of values) mean += v;
   mean /= values.length || 1;
   let variance = 0;
   for (const v of values) variance += (v - mean) ** 2;
   const counts = new Array<number>(bins).fill(0);
-  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor((v / max) * bins)))]++;
-  return { mean, std: Math.sqrt(variance / (values.length || 1)), histogram: { max, counts } };
+  const width = (max - min) / bins;
+  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor((v - min) / width)))]++;
+  return { mean, std: Math.sqrt(variance / (values.length || 1)), histogram: { ...(min !== 0 ? { min } : {}), max, counts } };
 }
 
-function pairDistances(data: Float32Array, dim: number, pairs: Pair[]): Float64Array {
+/** The pairs and triplets an evaluation scores, drawn once so every score is measured on the same ones. */
+export interface EvaluationPairs {
+  same: Pair[];
+  different: Pair[];
+  /** Different-artist pairs whose artists share a style. */
+  sameStyle: Pair[];
+  triplets: [number, number, number][];
+}
+
+/** How alike paintings i and j are; smaller is more alike (a distance, or a normalised one). */
+export type PairScore = (i: number, j: number) => number;
+
+export interface ScoreMetrics {
+  auc: number;
+  aucSameStyle: number | null;
+  tripletAccuracy: number;
+  bestThreshold: number;
+  bestAccuracy: number;
+  eerThreshold: number;
+  eer: number;
+  /** P(same artist | score), fitted on the same and different pairs. */
+  calibration: DistanceCalibration | null;
+}
+
+export function drawEvaluationPairs(items: readonly LabelledItem[], options: EvaluationOptions = {}): EvaluationPairs {
+  const seed = options.seed ?? 0;
+  let same = sameArtistPairs(items);
+  if (options.maxSamePairs !== undefined && same.length > options.maxSamePairs) {
+    same = new Rng(seed).sample(same, options.maxSamePairs);
+  }
+  return {
+    same,
+    different: differentArtistPairs(items, same.length, Rng.derive(seed, 1)),
+    sameStyle: differentArtistPairs(items, same.length, Rng.derive(seed, 2), true),
+    triplets: randomTriplets(items, options.triplets ?? 10_000, Rng.derive(seed, 3)),
+  };
+}
+
+function scorePairs(pairs: readonly Pair[], score: PairScore): Float64Array {
   const out = new Float64Array(pairs.length);
-  pairs.forEach(([i, j], k) => (out[k] = rowDistance(data, dim, i, j)));
+  pairs.forEach(([i, j], k) => (out[k] = score(i, j)));
   return out;
+}
+
+/** Every headline figure of one pair score on the drawn pairs, with the scores themselves. */
+export function measureScore(pairs: EvaluationPairs, score: PairScore): ScoreMetrics & { values: { same: Float64Array; different: Float64Array } } {
+  const same = scorePairs(pairs.same, score);
+  const different = scorePairs(pairs.different, score);
+  const sameStyle = scorePairs(pairs.sameStyle, score);
+  let correct = 0;
+  for (const [a, p, n] of pairs.triplets) if (score(a, p) < score(a, n)) correct++;
+  const best = bestAccuracyThreshold(same, different);
+  const eer = equalErrorThreshold(same, different);
+  return {
+    auc: rocAuc(same, different),
+    aucSameStyle: sameStyle.length ? rocAuc(same, sameStyle) : null,
+    tripletAccuracy: pairs.triplets.length ? correct / pairs.triplets.length : Number.NaN,
+    bestThreshold: best.threshold,
+    bestAccuracy: best.accuracy,
+    eerThreshold: eer.threshold,
+    eer: eer.eer,
+    calibration: same.length && different.length ? fitDistanceCalibration(same, different) : null,
+    values: { same, different },
+  };
 }
 
 export function evaluateEmbeddings(
@@ -76,49 +137,33 @@ export function evaluateEmbeddings(
   dim: number,
   items: readonly LabelledItem[],
   options: EvaluationOptions = {},
+  pairs: EvaluationPairs = drawEvaluationPairs(items, options),
 ): EvaluationResult {
   if (embeddings.length !== items.length * dim) {
     throw new RangeError(`embeddings hold ${embeddings.length / dim} rows for ${items.length} items`);
   }
-  const seed = options.seed ?? 0;
-  let same = sameArtistPairs(items);
-  if (options.maxSamePairs !== undefined && same.length > options.maxSamePairs) {
-    same = new Rng(seed).sample(same, options.maxSamePairs);
-  }
-  const different = differentArtistPairs(items, same.length, Rng.derive(seed, 1));
-  const sameStyle = differentArtistPairs(items, same.length, Rng.derive(seed, 2), true);
-
-  const dSame = pairDistances(embeddings, dim, same);
-  const dDiff = pairDistances(embeddings, dim, different);
-  const dSameStyle = pairDistances(embeddings, dim, sameStyle);
-
-  const triplets = randomTriplets(items, options.triplets ?? 10_000, Rng.derive(seed, 3));
-  let correct = 0;
-  for (const [a, p, n] of triplets) {
-    if (rowDistance(embeddings, dim, a, p) < rowDistance(embeddings, dim, a, n)) correct++;
-  }
-
-  const best = bestAccuracyThreshold(dSame, dDiff);
-  const eer = equalErrorThreshold(dSame, dDiff);
+  const m = measureScore(pairs, (i, j) => rowDistance(embeddings, dim, i, j));
+  const dSame = m.values.same;
+  const dDiff = m.values.different;
   let maxDistance = 10;
   for (const v of dDiff) if (v > maxDistance) maxDistance = v;
   for (const v of dSame) if (v > maxDistance) maxDistance = v;
 
   return {
-    auc: rocAuc(dSame, dDiff),
-    aucSameStyle: dSameStyle.length ? rocAuc(dSame, dSameStyle) : null,
-    tripletAccuracy: triplets.length ? correct / triplets.length : Number.NaN,
-    threshold: best.threshold,
-    bestThreshold: best.threshold,
-    bestAccuracy: best.accuracy,
-    eerThreshold: eer.threshold,
-    eer: eer.eer,
-    pairs: { same: same.length, different: different.length, sameStyleDifferent: sameStyle.length },
-    triplets: triplets.length,
+    auc: m.auc,
+    aucSameStyle: m.aucSameStyle,
+    tripletAccuracy: m.tripletAccuracy,
+    threshold: m.bestThreshold,
+    bestThreshold: m.bestThreshold,
+    bestAccuracy: m.bestAccuracy,
+    eerThreshold: m.eerThreshold,
+    eer: m.eer,
+    pairs: { same: pairs.same.length, different: pairs.different.length, sameStyleDifferent: pairs.sameStyle.length },
+    triplets: pairs.triplets.length,
     paintings: items.length,
     artists: new Set(items.map((i) => i.artist)).size,
     roc: rocCurve(dSame, dDiff, referenceThresholds()),
     distances: { same: summarise(dSame, maxDistance), different: summarise(dDiff, maxDistance) },
-    calibration: dSame.length && dDiff.length ? fitDistanceCalibration(dSame, dDiff) : null,
+    calibration: m.calibration,
   };
 }

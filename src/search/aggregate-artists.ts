@@ -8,6 +8,11 @@ export interface Neighbour {
   label: number;
   artistId: number;
   distance: number;
+  /**
+   * A normalised distance (CSLS) to rank by instead of `distance`; smaller is closer. The shown
+   * distance stays the raw one.
+   */
+  score?: number;
 }
 
 export type ArtistAggregation = 'nearest' | 'mean-top3' | 'vote';
@@ -24,6 +29,8 @@ export interface RankedArtist {
   artistId: number;
   /** The distance the artist is shown with: the mean of its (up to 3) nearest paintings. */
   distance: number;
+  /** What the artist was ranked by (the padded mean of its 3 best scores for mean-top3). */
+  key: number;
   /** Share of the neighbourhood's kernel weight on this artist (sums to 1 over all artists). */
   score: number;
   /** Indices into the neighbour list, closest first. */
@@ -31,20 +38,26 @@ export interface RankedArtist {
 }
 
 /**
- * `neighbours` must be sorted by ascending distance.
+ * `neighbours` must be sorted by ascending distance. Each method ranks by the neighbours' `score`
+ * where given (a normalised distance), else by their distance:
  * - nearest: rank by the artist's closest painting;
- * - mean-top3: rank by the mean distance of its closest three paintings (fewer when fewer are near,
- *   each missing one counted at the neighbourhood's farthest distance so one lucky match is not enough);
- * - vote: rank by the summed kernel weight exp(−(d − d₀)/T) of its paintings (d₀ the closest distance).
+ * - mean-top3: rank by the mean of its three best paintings (fewer when fewer are near, each
+ *   missing one counted at the neighbourhood's worst value so one lucky match is not enough);
+ * - vote: rank by the summed kernel weight exp(−(s − s₀)/T) of its paintings (s₀ the best value).
  */
 export function rankArtists(neighbours: readonly Neighbour[], method: ArtistAggregation = DEFAULT_AGGREGATION): RankedArtist[] {
   if (neighbours.length === 0) return [];
-  const d0 = neighbours[0].distance;
-  const far = neighbours[neighbours.length - 1].distance;
+  const value = (n: Neighbour) => n.score ?? n.distance;
+  let best = Infinity;
+  let worst = -Infinity;
+  for (const n of neighbours) {
+    best = Math.min(best, value(n));
+    worst = Math.max(worst, value(n));
+  }
   const groups = new Map<number, { indices: number[]; weight: number }>();
   let totalWeight = 0;
   neighbours.forEach((n, i) => {
-    const w = Math.exp(-(n.distance - d0) / VOTE_TEMPERATURE);
+    const w = Math.exp(-(value(n) - best) / VOTE_TEMPERATURE);
     totalWeight += w;
     const g = groups.get(n.artistId) ?? { indices: [], weight: 0 };
     g.indices.push(i);
@@ -52,13 +65,15 @@ export function rankArtists(neighbours: readonly Neighbour[], method: ArtistAggr
     groups.set(n.artistId, g);
   });
   const ranked = [...groups.entries()].map(([artistId, g]) => {
-    const top = g.indices.slice(0, 3).map((i) => neighbours[i].distance);
-    const shown = top.reduce((s, d) => s + d, 0) / top.length;
-    const padded = [...top, ...Array(3 - top.length).fill(far)].reduce((s, d) => s + d, 0) / 3;
+    const shownTop = g.indices.slice(0, 3).map((i) => neighbours[i].distance);
+    const shown = shownTop.reduce((s, d) => s + d, 0) / shownTop.length;
+    const values = g.indices.map((i) => value(neighbours[i])).sort((a, b) => a - b);
+    const top = values.slice(0, 3);
+    const padded = [...top, ...Array(3 - top.length).fill(worst)].reduce((s, d) => s + d, 0) / 3;
     const key = method === 'nearest' ? top[0] : method === 'mean-top3' ? padded : -g.weight;
-    return { artistId, distance: shown, score: g.weight / totalWeight, neighbours: g.indices, key, first: g.indices[0] };
+    return { artistId, distance: shown, key, score: g.weight / totalWeight, neighbours: g.indices, first: g.indices[0] };
   });
   // Ties (e.g. equal votes) fall back to who has the closest painting.
   ranked.sort((a, b) => a.key - b.key || a.first - b.first);
-  return ranked.map(({ artistId, distance, score, neighbours: idx }) => ({ artistId, distance, score, neighbours: idx }));
+  return ranked.map(({ artistId, distance, key, score, neighbours: idx }) => ({ artistId, distance, key, score, neighbours: idx }));
 }
