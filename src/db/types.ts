@@ -4,15 +4,18 @@
  */
 import { PainterError } from '../errors.js';
 
-export const DATASET_LAYOUTS = ['kaggle-train-info', 'kaggle-all-data-info', 'labels-csv', 'folder-per-artist'] as const;
+export const DATASET_LAYOUTS = ['kaggle-train-info', 'kaggle-all-data-info', 'labels-csv', 'folder-per-artist', 'unlabelled-folder'] as const;
 export type DatasetLayout = (typeof DATASET_LAYOUTS)[number];
 
 /** Artists are split train/test so evaluation measures artists the encoder never saw. */
 export const ARTIST_SPLITS = ['train', 'test'] as const;
 export type ArtistSplit = (typeof ARTIST_SPLITS)[number];
 
-/** 'added': paintings added through the API, never used for training or evaluation. */
-export const PAINTING_SPLITS = ['train', 'validation', 'test', 'added'] as const;
+/**
+ * 'added': paintings added through the API; 'unlabelled': imported without an artist. Neither is
+ * ever used for training or evaluation.
+ */
+export const PAINTING_SPLITS = ['train', 'validation', 'test', 'added', 'unlabelled'] as const;
 export type PaintingSplit = (typeof PAINTING_SPLITS)[number];
 
 /** Where a row came from: a dataset import, or the server's API (which a re-import leaves alone). */
@@ -84,7 +87,8 @@ export interface ArtistInput {
 export interface Painting {
   id: number;
   datasetId: number;
-  artistId: number;
+  /** Null for an unlabelled painting: it is searched and compared, never counted as an artist. */
+  artistId: number | null;
   /** Relative to the dataset root. */
   relPath: string;
   sha256: string;
@@ -101,20 +105,24 @@ export interface Painting {
   storedPath: string | null;
 }
 
+/** A labelled painting with its artist (training, validation and test paintings always have one). */
 export interface PaintingWithArtist extends Painting {
+  artistId: number;
   artistSlug: string;
   artistName: string;
 }
 
-/** A painting as the catalog shows it: with its artist and where its file is. */
-export interface CatalogPainting extends PaintingWithArtist {
+/** A painting as the catalog shows it: with its artist (null when unlabelled) and where its file is. */
+export interface CatalogPainting extends Painting {
+  artistSlug: string | null;
+  artistName: string | null;
   /** Absolute: the stored file, else the dataset root joined with the relative path. */
   filePath: string;
 }
 
 export interface PaintingInput {
-  /** Must name one of the artists given alongside. */
-  artistSlug: string;
+  /** Must name one of the artists given alongside; null for an unlabelled painting (split 'unlabelled'). */
+  artistSlug: string | null;
   relPath: string;
   sha256: string;
   title?: string | null;
@@ -177,6 +185,8 @@ export interface ModelVersion {
   failureReason: string | null;
   createdAt: Date;
   completedAt: Date | null;
+  /** The evaluation chosen to calibrate the model's answers; null: its newest test-split evaluation. */
+  calibrationEvaluationId: number | null;
 }
 
 export interface NewModelVersion {
@@ -299,8 +309,9 @@ export interface PaintingPageQuery {
 /** What indexing needs of every painting. */
 export interface CorpusPainting {
   id: number;
-  artistId: number;
-  artistName: string;
+  /** Null for an unlabelled painting. */
+  artistId: number | null;
+  artistName: string | null;
   split: PaintingSplit;
   style: string | null;
   filePath: string;
@@ -308,8 +319,8 @@ export interface CorpusPainting {
 
 export interface NewApiPainting {
   datasetId: number;
-  /** Matched to an existing artist of the dataset by slug; a new one is created otherwise. */
-  artistName: string;
+  /** Matched to an existing artist of the dataset by slug; a new one is created otherwise. Null: unlabelled. */
+  artistName: string | null;
   relPath: string;
   /** Absolute path of the stored file. */
   storedPath: string;

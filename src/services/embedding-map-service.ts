@@ -17,8 +17,9 @@ const SAMPLE_SEED = 42;
 
 export interface EmbeddingMapPoint {
   paintingId: number;
-  artistId: number;
-  artist: string;
+  /** Null for an unlabelled painting. */
+  artistId: number | null;
+  artist: string | null;
   title: string | null;
   x: number;
   y: number;

@@ -8,8 +8,8 @@ export interface PaintingRow {
   year: string | null;
   style: string | null;
   split: PaintingSplit;
-  artistId: number;
-  artistName: string;
+  artistId: number | null;
+  artistName: string | null;
   width: number;
   height: number;
 }

@@ -212,10 +212,10 @@ for (const target of TARGETS) {
         relPath: `added/${hash(1001)}.jpg`, sha256: hash(1001), title: 'Added 1', year: '1907', style: 'Art Nouveau', width: 640, height: 480,
         artistName: 'Gustav Klimt', artistSlug: 'gustav-klimt',
       });
-      expect(await repo().getArtist(p.artistId)).toMatchObject({ slug: 'gustav-klimt', name: 'Gustav Klimt', split: 'test', paintingCount: 1, source: 'api' });
+      expect(await repo().getArtist(p.artistId!)).toMatchObject({ slug: 'gustav-klimt', name: 'Gustav Klimt', split: 'test', paintingCount: 1, source: 'api' });
       const second = await repo().addApiPainting(apiPainting(ds.id, 2, { artistName: 'GUSTAV   KLIMT', title: null, year: null, style: null }));
       expect(second).toMatchObject({ artistId: p.artistId, title: null, year: null, style: null });
-      expect(await repo().getArtist(p.artistId)).toMatchObject({ name: 'Gustav Klimt', paintingCount: 2 });
+      expect(await repo().getArtist(p.artistId!)).toMatchObject({ name: 'Gustav Klimt', paintingCount: 2 });
     });
 
     it('adds a painting to an existing artist matched by slug, counting it', async () => {
@@ -243,14 +243,14 @@ for (const target of TARGETS) {
       const after = await db().prisma.artist.findMany({ where: { slug: { not: 'gustav-klimt' } }, orderBy: { id: 'asc' } });
       expect(after).toEqual(before);
       expect(await db().prisma.artist.count({ where: { slug: 'someone-else' } })).toBe(0);
-      expect((await repo().getArtist(added.artistId)).paintingCount).toBe(1);
+      expect((await repo().getArtist(added.artistId!)).paintingCount).toBe(1);
     });
 
     it('lets concurrent additions of one new artist share it, and only one of the same image succeed', async () => {
       const ds = await seed();
       const added = await Promise.all([1, 2, 3, 4].map((n) => repo().addApiPainting(apiPainting(ds.id, n, { artistName: 'Egon Schiele' }))));
       expect(new Set(added.map((p) => p.artistId)).size).toBe(1);
-      expect(await repo().getArtist(added[0].artistId)).toMatchObject({ paintingCount: 4, source: 'api' });
+      expect(await repo().getArtist(added[0].artistId!)).toMatchObject({ paintingCount: 4, source: 'api' });
 
       const same = await Promise.allSettled([1, 2, 3].map(() => repo().addApiPainting(apiPainting(ds.id, 9, { artistName: 'Koloman Moser' }))));
       expect(same.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -273,11 +273,11 @@ for (const target of TARGETS) {
       const b = await repo().addApiPainting(apiPainting(ds.id, 2));
       const removed = await repo().removePainting(a.id);
       expect(removed).toMatchObject({ id: a.id, storedPath: a.storedPath, filePath: a.storedPath, artistName: 'Gustav Klimt' });
-      expect(await repo().getArtist(a.artistId)).toMatchObject({ paintingCount: 1 });
+      expect(await repo().getArtist(a.artistId!)).toMatchObject({ paintingCount: 1 });
       expect((await errorOf(repo().getPainting(a.id))).code).toBe('PAINTING_NOT_FOUND');
       expect((await errorOf(repo().removePainting(a.id))).code).toBe('PAINTING_NOT_FOUND');
       await repo().removePainting(b.id);
-      expect((await errorOf(repo().getArtist(a.artistId))).code).toBe('ARTIST_NOT_FOUND');
+      expect((await errorOf(repo().getArtist(a.artistId!))).code).toBe('ARTIST_NOT_FOUND');
 
       // An imported artist stays, even when its paintings are removed one by one.
       const morisot = (await repo().artistsPage({ search: 'morisot', limit: 1 })).items[0];
@@ -296,7 +296,7 @@ for (const target of TARGETS) {
       const results = await Promise.allSettled([1, 2, 3].map(() => repo().removePainting(a.id)));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'PAINTING_NOT_FOUND' });
-      expect((await repo().getArtist(a.artistId)).paintingCount).toBe(4);
+      expect((await repo().getArtist(a.artistId!)).paintingCount).toBe(4);
     });
 
     it('pings the database: true when it answers, false on error or timeout, never hanging', async () => {

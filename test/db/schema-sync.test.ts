@@ -58,7 +58,7 @@ function parseSchema(text: string): Table[] {
       if (line.startsWith('@@')) continue;
       const [, name, type, mod, attrs] = /^(\w+)\s+(\w+)(\?|\[\])?\s*(.*)$/.exec(line)!;
       if (tableOf.has(type)) {
-        const rel = /@relation\(fields: \[([^\]]+)\][^)]*?(?:onDelete: (\w+))?\)/.exec(attrs);
+        const rel = /@relation\((?:"\w+", )?fields: \[([^\]]+)\][^)]*?(?:onDelete: (\w+))?\)/.exec(attrs);
         if (rel) relations.push({ fields: list(rel[1]), model: type, onDelete: rel[2], optional: mod === '?' });
         continue;
       }

@@ -16,6 +16,7 @@ import {
   type ArtistSplit,
   type CatalogPainting,
   type CorpusPainting,
+  type DatasetLayout,
   type NewApiPainting,
   type Page,
   type PaintingPageQuery,
@@ -97,10 +98,13 @@ export class CatalogRepository {
     return new Map(rows.map((r) => [r.id, toCatalogPainting(r)]));
   }
 
-  /** Every painting (of one dataset, or all), ordered by id: what an index build embeds. */
+  /**
+   * Every painting (of one dataset, or all), ordered by id: what an index build embeds. The
+   * paintings of unlabelled folders belong to every corpus: they are imported to be searched.
+   */
   async corpus(filter: { datasetId?: number } = {}): Promise<CorpusPainting[]> {
     const rows = await this.prisma.painting.findMany({
-      where: filter.datasetId !== undefined ? { datasetId: filter.datasetId } : {},
+      where: filter.datasetId !== undefined ? { OR: [{ datasetId: filter.datasetId }, { dataset: { layout: 'unlabelled-folder' satisfies DatasetLayout } }] } : {},
       select: { id: true, datasetId: true, artistId: true, relPath: true, storedPath: true, split: true, style: true, artist: { select: { name: true } } },
       orderBy: { id: 'asc' },
     });
@@ -113,7 +117,7 @@ export class CatalogRepository {
     return rows.map((r) => ({
       id: r.id,
       artistId: r.artistId,
-      artistName: r.artist.name,
+      artistName: r.artist?.name ?? null,
       split: r.split as PaintingSplit,
       style: r.style,
       filePath: r.storedPath ?? join(roots.get(r.datasetId)!, r.relPath),
@@ -122,12 +126,13 @@ export class CatalogRepository {
 
   /**
    * Records a painting added through the API: split 'added', source 'api', under the artist of the
-   * dataset with the same slug, or a new artist in split 'test' (unseen in training).
+   * dataset with the same slug, or a new artist in split 'test' (unseen in training); without an
+   * artist name, unlabelled.
    */
   async addApiPainting(input: NewApiPainting): Promise<CatalogPainting> {
-    const artistName = input.artistName.trim();
-    const slug = slugify(artistName);
-    if (!slug) throw new PainterError('INVALID_ARGUMENT', `Artist name '${input.artistName}' has no letters or digits`, { field: 'artist' });
+    const artistName = input.artistName?.trim() ?? null;
+    const slug = artistName === null ? null : slugify(artistName);
+    if (slug === '') throw new PainterError('INVALID_ARGUMENT', `Artist name '${input.artistName}' has no letters or digits`, { field: 'artist' });
     if (!isAbsolute(input.storedPath)) {
       throw new PainterError('INVALID_ARGUMENT', `storedPath must be absolute: ${input.storedPath}`, { storedPath: input.storedPath });
     }
@@ -137,16 +142,19 @@ export class CatalogRepository {
           const dataset = await tx.dataset.findUnique({ where: { id: input.datasetId }, select: { id: true } });
           if (!dataset) throw new PainterError('DATASET_NOT_FOUND', `No dataset with id ${input.datasetId}`, { datasetId: input.datasetId });
           await this.assertNotStored(tx, input);
-          const artist = await tx.artist.upsert({
-            where: { datasetId_slug: { datasetId: input.datasetId, slug } },
-            create: { datasetId: input.datasetId, slug, name: artistName, split: 'test' satisfies ArtistSplit, paintingCount: 1, source: 'api' satisfies Source },
-            update: { paintingCount: { increment: 1 } },
-            select: { id: true },
-          });
+          const artist =
+            slug === null || artistName === null
+              ? null
+              : await tx.artist.upsert({
+                  where: { datasetId_slug: { datasetId: input.datasetId, slug } },
+                  create: { datasetId: input.datasetId, slug, name: artistName, split: 'test' satisfies ArtistSplit, paintingCount: 1, source: 'api' satisfies Source },
+                  update: { paintingCount: { increment: 1 } },
+                  select: { id: true },
+                });
           const painting = await tx.painting.create({
             data: {
               datasetId: input.datasetId,
-              artistId: artist.id,
+              artistId: artist?.id ?? null,
               relPath: input.relPath,
               sha256: input.sha256,
               title: input.title ?? null,
@@ -183,13 +191,15 @@ export class CatalogRepository {
       // deleteMany rather than delete: a concurrent removal leaves nothing to delete, which is NOT_FOUND, not an internal error.
       const { count } = row ? await tx.painting.deleteMany({ where: { id } }) : { count: 0 };
       if (!row || count === 0) throw new PainterError('PAINTING_NOT_FOUND', `No painting with id ${id}`, { id });
-      const artist = await tx.artist.update({
-        where: { id: row.artistId },
-        data: { paintingCount: { decrement: 1 } },
-        select: { source: true },
-      });
-      if (artist.source === ('api' satisfies Source) && (await tx.painting.count({ where: { artistId: row.artistId } })) === 0) {
-        await tx.artist.delete({ where: { id: row.artistId } });
+      if (row.artistId !== null) {
+        const artist = await tx.artist.update({
+          where: { id: row.artistId },
+          data: { paintingCount: { decrement: 1 } },
+          select: { source: true },
+        });
+        if (artist.source === ('api' satisfies Source) && (await tx.painting.count({ where: { artistId: row.artistId } })) === 0) {
+          await tx.artist.delete({ where: { id: row.artistId } });
+        }
       }
       return toCatalogPainting(row);
     });
@@ -252,8 +262,8 @@ function toCatalogPainting(r: CatalogRow): CatalogPainting {
     ...p,
     split: r.split as PaintingSplit,
     source: r.source as Source,
-    artistSlug: artist.slug,
-    artistName: artist.name,
+    artistSlug: artist?.slug ?? null,
+    artistName: artist?.name ?? null,
     filePath: r.storedPath ?? join(dataset.rootPath, r.relPath),
   };
 }

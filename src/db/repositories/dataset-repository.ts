@@ -109,18 +109,21 @@ export class DatasetRepository {
     }, TRANSACTION);
   }
 
-  /** Paintings of a dataset in insertion order, optionally restricted to one or more splits. */
+  /**
+   * The labelled paintings of a dataset in insertion order, optionally restricted to one or more
+   * splits. Unlabelled paintings (no artist) are never listed here: training and evaluation read this.
+   */
   async listPaintings(datasetId: number, split?: PaintingSplit | readonly PaintingSplit[]): Promise<PaintingWithArtist[]> {
     const splits = split === undefined ? undefined : typeof split === 'string' ? [split] : [...split];
     const rows = await this.prisma.painting.findMany({
-      where: { datasetId, ...(splits ? { split: { in: splits } } : {}) },
+      where: { datasetId, artistId: { not: null }, ...(splits ? { split: { in: splits } } : {}) },
       include: { artist: { select: { slug: true, name: true } } },
       orderBy: { id: 'asc' },
     });
     return rows.map((r) => ({
       id: r.id,
       datasetId: r.datasetId,
-      artistId: r.artistId,
+      artistId: r.artistId!,
       relPath: r.relPath,
       sha256: r.sha256,
       title: r.title,
@@ -132,9 +135,14 @@ export class DatasetRepository {
       createdAt: r.createdAt,
       source: r.source as Source,
       storedPath: r.storedPath,
-      artistSlug: r.artist.slug,
-      artistName: r.artist.name,
+      artistSlug: r.artist!.slug,
+      artistName: r.artist!.name,
     }));
+  }
+
+  /** How many paintings of a dataset have no artist. */
+  async countUnlabelled(datasetId: number): Promise<number> {
+    return this.prisma.painting.count({ where: { datasetId, artistId: null } });
   }
 
   async listArtists(datasetId: number): Promise<Artist[]> {
@@ -180,9 +188,12 @@ function validateContents(c: DatasetContents): void {
   if (dupSlugs.length) fail('Duplicate artist slugs', dupSlugs);
   for (const a of c.artists) assertOneOf('artist split', ARTIST_SPLITS, a.split);
   const known = new Set(slugs);
-  const unknown = [...new Set(c.paintings.filter((p) => !known.has(p.artistSlug)).map((p) => p.artistSlug))];
+  const unknown = [...new Set(c.paintings.filter((p) => p.artistSlug !== null && !known.has(p.artistSlug)).map((p) => p.artistSlug!))];
   if (unknown.length) fail('Paintings refer to artists that are not listed', unknown);
   for (const p of c.paintings) assertOneOf('painting split', PAINTING_SPLITS, p.split);
+  // An artist is what makes a painting usable for training or evaluation: the split says which it is.
+  const mislabelled = c.paintings.filter((p) => (p.artistSlug === null) !== (p.split === 'unlabelled')).map((p) => p.relPath);
+  if (mislabelled.length) fail("Exactly the paintings without an artist belong to the split 'unlabelled'", mislabelled);
   const added = c.paintings.filter((p) => p.split === 'added').map((p) => p.relPath);
   if (added.length) fail("The split 'added' is reserved for paintings added through the API", added);
   const dupPaths = duplicates(c.paintings.map((p) => p.relPath));
@@ -206,7 +217,7 @@ async function apiHoldings(tx: Tx, datasetId: number): Promise<ApiHoldings> {
     select: { sha256: true, relPath: true, artist: { select: { slug: true } } },
   });
   const countBySlug = new Map<string, number>();
-  for (const r of rows) countBySlug.set(r.artist.slug, (countBySlug.get(r.artist.slug) ?? 0) + 1);
+  for (const r of rows) if (r.artist) countBySlug.set(r.artist.slug, (countBySlug.get(r.artist.slug) ?? 0) + 1);
   return { hashes: new Set(rows.map((r) => r.sha256)), paths: new Set(rows.map((r) => r.relPath)), countBySlug };
 }
 
@@ -215,7 +226,7 @@ function withoutApiConflicts(c: DatasetContents, api: ApiHoldings): DatasetConte
   const dropped = c.paintings.filter((p) => api.hashes.has(p.sha256) || api.paths.has(p.relPath));
   if (dropped.length === 0) return c;
   const less = new Map<string, number>();
-  for (const p of dropped) less.set(p.artistSlug, (less.get(p.artistSlug) ?? 0) + 1);
+  for (const p of dropped) if (p.artistSlug !== null) less.set(p.artistSlug, (less.get(p.artistSlug) ?? 0) + 1);
   const keep = new Set(c.paintings);
   for (const p of dropped) keep.delete(p);
   return {
@@ -306,7 +317,7 @@ async function syncPaintings(
   const removed = existing.filter((e) => !matched.has(e.id)).map((e) => e.id);
 
   const fieldsOf = (p: PaintingInput): PaintingFields => ({
-    artistId: artistIds.get(p.artistSlug)!,
+    artistId: p.artistSlug === null ? null : artistIds.get(p.artistSlug)!,
     relPath: p.relPath,
     sha256: p.sha256,
     title: p.title ?? null,

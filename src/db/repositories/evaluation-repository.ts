@@ -61,6 +61,16 @@ export class EvaluationRepository {
     return row && toEvaluation(row);
   }
 
+  /** The newest evaluation of a model on the test split of one dataset (not of a folder evaluated in passing). */
+  async latestTestSplit(version: number, datasetId: number | null): Promise<Evaluation | null> {
+    const row = await this.prisma.evaluation.findFirst({
+      where: { modelVersion: { version }, split: 'test' satisfies PaintingSplit, datasetPath: null, ...(datasetId !== null ? { datasetId } : {}) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      include: WITH_VERSION,
+    });
+    return row && toEvaluation(row);
+  }
+
   async latestForSubject(subject: string): Promise<Evaluation | null> {
     const row = await this.prisma.evaluation.findFirst({
       where: { subject },

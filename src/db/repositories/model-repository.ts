@@ -78,6 +78,11 @@ export class ModelRepository {
     return this.write(version, { status: 'failed' satisfies ModelStatus, completedAt: new Date(), failureReason: reason });
   }
 
+  /** Chooses the evaluation that calibrates the model's answers; null returns to the newest test-split one. */
+  async setCalibrationEvaluation(version: number, evaluationId: number | null): Promise<ModelVersion> {
+    return this.write(version, { calibrationEvaluation: evaluationId === null ? { disconnect: true } : { connect: { id: evaluationId } } });
+  }
+
   async get(version: number): Promise<ModelVersion | null> {
     const row = await this.prisma.modelVersion.findUnique({ where: { version } });
     return row && toModelVersion(row);
