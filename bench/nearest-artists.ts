@@ -58,11 +58,12 @@ try {
 
   // Top-k artist accuracy of every test painting against the rest of the corpus.
   const test = labels.filter((l) => serving.paintings.get(l)?.split === 'test');
+  const labelled = (l: number) => serving.paintings.get(l)?.artistId != null;
   const accuracy = Object.fromEntries(ARTIST_AGGREGATIONS.map((m) => [m, { top1: 0, top5: 0 }]));
   for (const label of test) {
-    const own = serving.paintings.get(label)!.artistId;
-    const hits = serving.index.search(serving.index.vector(label), 51, (l) => l !== label);
-    const neighbours = hits.map((h) => ({ ...h, artistId: serving.paintings.get(h.label)!.artistId }));
+    const own = serving.paintings.get(label)!.artistId!;
+    const hits = serving.index.search(serving.index.vector(label), 51, (l) => l !== label && labelled(l));
+    const neighbours = hits.map((h) => ({ ...h, artistId: serving.paintings.get(h.label)!.artistId! }));
     for (const m of ARTIST_AGGREGATIONS) {
       const ranked = rankArtists(neighbours, m).map((a) => a.artistId);
       if (ranked[0] === own) accuracy[m].top1++;

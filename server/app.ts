@@ -4,13 +4,15 @@
  * It does not listen; the caller does (and calls close() after the HTTP server has closed).
  */
 import express from 'express';
-import type { Config } from '../src/config.js';
+import { DEFAULT_BATCH_LIMITS, type Config } from '../src/config.js';
 import { createGraphql } from './graphql/apollo.js';
 import { createApiKeyCheck } from './http/api-key.js';
 import { errorHandler, notFound, type ServerLog } from './http/errors.js';
 import { createRateLimit } from './http/rate-limit.js';
 import { createUploads } from './http/upload.js';
+import { createBatchUpload } from './http/batch-upload.js';
 import { artistsRoutes } from './routes/artists.js';
+import { batchRoutes } from './routes/batch.js';
 import type { RouteDeps } from './routes/deps.js';
 import { healthRoutes } from './routes/health.js';
 import { indexRoutes } from './routes/index.js';
@@ -24,7 +26,7 @@ import type { ServerServices } from './services.js';
 
 export interface CreateAppOptions {
   services: ServerServices;
-  config: Pick<Config, 'apiKeys' | 'maxUploadBytes' | 'graphqlIntrospection'> & Partial<Pick<Config, 'rateLimitPerMinute'>>;
+  config: Pick<Config, 'apiKeys' | 'maxUploadBytes' | 'graphqlIntrospection'> & Partial<Pick<Config, 'rateLimitPerMinute' | 'batchLimits'>>;
   /** Where unexpected errors are reported (default: stderr). */
   log?: ServerLog;
   /** The built web page (default: web/dist). */
@@ -52,8 +54,16 @@ export async function createApp({ services, config, log = stderrLog, webDir }: C
   app.use(express.json({ limit: config.maxUploadBytes }));
 
   const apiKey = createApiKeyCheck(config.apiKeys);
-  const deps: RouteDeps = { services, uploads: createUploads(config.maxUploadBytes), requireApiKey: apiKey.middleware };
+  const batchLimits = config.batchLimits ?? DEFAULT_BATCH_LIMITS;
+  const deps: RouteDeps = {
+    services,
+    uploads: createUploads(config.maxUploadBytes),
+    batchUpload: createBatchUpload(config.maxUploadBytes, batchLimits),
+    batchLimits,
+    requireApiKey: apiKey.middleware,
+  };
   app.use(healthRoutes(deps, log));
+  app.use(batchRoutes(deps));
   app.use(artistsRoutes(deps));
   app.use(paintingsRoutes(deps));
   app.use(verifyRoutes(deps));
@@ -62,7 +72,7 @@ export async function createApp({ services, config, log = stderrLog, webDir }: C
   app.use(indexRoutes(deps));
   app.use(jobsRoutes(deps));
 
-  const graphql = await createGraphql({ services, apiKey, introspection: config.graphqlIntrospection, log });
+  const graphql = await createGraphql({ services, apiKey, introspection: config.graphqlIntrospection, log, batchLimits });
   app.all('/graphql', graphql.middleware);
   app.use(webRoutes(webDir));
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Config } from '../src/config.js';
 import type { Repositories } from '../src/db/repositories/repositories.js';
 import { EmbeddingMapService } from '../src/services/embedding-map-service.js';
+import { CalibrationService } from '../src/services/calibration-service.js';
 import { EncoderProvider } from '../src/services/encoder-provider.js';
 import { CatalogService } from '../src/services/catalog-service.js';
 import { IndexService, type Logger } from '../src/services/index-service.js';
@@ -34,9 +35,10 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
   const encoders = new EncoderProvider(cfg);
   const indexes = new IndexService(cfg, repos, live, encoders, log);
   const uploads = new UploadStore(join(cfg.dataDir, 'uploads'));
-  const queries = new QueryService(repos, live, encoders, uploads);
+  const calibrations = new CalibrationService(repos);
+  const queries = new QueryService(repos, live, encoders, uploads, calibrations);
   const catalog = new CatalogService(cfg, repos, live, indexes);
-  const models = new ModelService(repos, live);
+  const models = new ModelService(repos, live, calibrations);
   const jobs = new JobService(cfg, repos, indexes, queries, log, train);
   const maps = new EmbeddingMapService(repos.catalog, live);
 
@@ -45,6 +47,9 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
       nearestArtists: (image, o) => queries.nearestArtists(image, o),
       similarPaintings: (image, o) => queries.similarPaintings(image, o),
       verify: (a, b) => queries.verify(a, b),
+      nearestArtistsMany: (images, o) => queries.nearestArtistsMany(images, o),
+      similarPaintingsMany: (images, o) => queries.similarPaintingsMany(images, o),
+      verifyMany: (pairs) => queries.verifyMany(pairs),
     },
     uploads: {
       store: async (bytes, filename) => {
@@ -66,6 +71,7 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
       list: () => models.list(),
       get: (v) => models.get(v),
       rocEvaluation: (v) => models.rocEvaluation(v),
+      chooseCalibration: (v, id) => models.chooseCalibration(v, id),
     },
     index: {
       status: async () => {

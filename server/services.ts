@@ -5,9 +5,12 @@
  */
 import type { Artist, Page, PaintingSplit } from '../src/db/types.js';
 import type { AddPainting } from '../src/services/catalog-service.js';
+import type { CalibrationInfo } from '../src/services/calibration-service.js';
 import type { EmbeddingMap } from '../src/services/embedding-map-service.js';
 import type { StartTraining } from '../src/services/job-service.js';
 import type {
+  BatchImage,
+  BatchResult,
   NearestArtistsResult,
   PaintingSummary,
   QueryImage,
@@ -16,7 +19,7 @@ import type {
   VerifyResult,
 } from '../src/search/types.js';
 
-export type { EmbeddingMap, Page };
+export type { BatchResult, CalibrationInfo, EmbeddingMap, Page };
 
 export interface PageRequest {
   /** 1–200, default 50. */
@@ -34,6 +37,8 @@ export interface ModelSummary {
   createdAt: string;
   completedAt: string | null;
   metrics: Record<string, unknown> | null;
+  /** Which evaluation calibrates the model's answers, and what it decided. */
+  calibration: CalibrationInfo;
   epochs: { epoch: number; trainLoss: number; valTripletAccuracy: number | null; valAuc: number | null; learningRate: number; seconds: number }[];
 }
 
@@ -56,9 +61,46 @@ export interface RocEvaluation {
   bestAccuracy: number;
   pairs: number;
   roc: RocPoint[];
-  /** Distance histograms of same-artist and different-artist pairs, when stored. */
-  histograms: { binWidth: number; same: number[]; different: number[] } | null;
+  /** Distance histograms of same-artist and different-artist pairs, when stored (bins from `min`). */
+  histograms: Histograms | null;
+  /** The cohort-normalised distance on the same pairs; null for older evaluations. */
+  csls: {
+    k: number;
+    variant: string;
+    auc: number;
+    aucSameStyle: number | null;
+    tripletAccuracy: number;
+    bestThreshold: number;
+    cohortPaintings: number;
+    histograms: Histograms | null;
+  } | null;
+  /** Top-1 / top-5 nearest artist of the evaluated paintings against the corpus, raw and cohort-normalised. */
+  ranking: { queries: number; raw: TopK; csls: TopK | null; chosen: 'raw' | 'csls' } | null;
+  /** The open-set protocol: every candidate score, the chosen one's reliability and verdicts. */
+  openSet: {
+    chosen: string;
+    knownQueries: number;
+    unknownQueries: number;
+    scores: { score: string; auroc: number; accuracy: number; ece: number }[];
+    reliability: { lo: number; hi: number; count: number; meanPredicted: number; observed: number }[];
+    ece: number;
+    confidence: number;
+    coverage: number;
+    verdictAccuracy: number | null;
+  } | null;
   createdAt: string;
+}
+
+export interface Histograms {
+  min: number;
+  binWidth: number;
+  same: number[];
+  different: number[];
+}
+
+export interface TopK {
+  top1: number;
+  top5: number;
 }
 
 export interface IndexStatus {
@@ -114,11 +156,26 @@ export interface StoredUpload {
   expiresAt: string;
 }
 
+export interface NearestArtistsOptions {
+  k?: number;
+  neighbours?: number;
+  filters?: SearchFilters;
+}
+
+export interface SimilarPaintingsOptions {
+  k?: number;
+  filters?: SearchFilters;
+}
+
 export interface ServerServices {
   query: {
-    nearestArtists(image: QueryImage, options: { k?: number; neighbours?: number; filters?: SearchFilters }): Promise<NearestArtistsResult>;
-    similarPaintings(image: QueryImage, options: { k?: number; filters?: SearchFilters }): Promise<SimilarPaintingsResult>;
+    nearestArtists(image: QueryImage, options: NearestArtistsOptions): Promise<NearestArtistsResult>;
+    similarPaintings(image: QueryImage, options: SimilarPaintingsOptions): Promise<SimilarPaintingsResult>;
     verify(a: QueryImage, b: QueryImage): Promise<VerifyResult>;
+    /** One answer per image, in order; a bad image answered with its error while the rest are answered. */
+    nearestArtistsMany(images: BatchImage[], options: NearestArtistsOptions): Promise<BatchResult<NearestArtistsResult>>;
+    similarPaintingsMany(images: BatchImage[], options: SimilarPaintingsOptions): Promise<BatchResult<SimilarPaintingsResult>>;
+    verifyMany(pairs: [BatchImage, BatchImage][]): Promise<BatchResult<VerifyResult>>;
   };
   uploads: {
     /** Validates the image (decodable, pixel limit) and keeps it for later queries by id. */
@@ -141,8 +198,10 @@ export interface ServerServices {
   models: {
     list(): Promise<ModelSummary[]>;
     get(version: number): Promise<ModelSummary>;
-    /** The latest stored evaluation of the model (default: the serving model) on the test split. */
+    /** The evaluation calibrating the model (default: the serving model): its test-split one unless another was chosen. */
     rocEvaluation(version?: number): Promise<RocEvaluation>;
+    /** Chooses the evaluation that calibrates the model; null returns to its newest test-split evaluation. */
+    chooseCalibration(version: number, evaluationId: number | null): Promise<ModelSummary>;
   };
   index: {
     status(): Promise<IndexStatus>;

@@ -5,6 +5,9 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/** Batch queries: 32 images (a few full micro-batches per session), 1,000 id pairs, 100 MB of uploads per call. */
+export const DEFAULT_BATCH_LIMITS = { images: 32, pairs: 1000, bytes: 100 * 2 ** 20 } as const;
+
 const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   PAINTER_DATA_DIR: z.string().default('data'),
@@ -24,6 +27,10 @@ const EnvSchema = z.object({
   PAINTER_DECODE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   PAINTER_MAX_BATCH: z.coerce.number().int().min(1).max(256).default(4),
   PAINTER_BATCH_WINDOW_MS: z.coerce.number().min(0).max(1000).default(4),
+  /** Batch queries: images per call, id pairs per call, and bytes of one call's uploads. */
+  PAINTER_BATCH_MAX_IMAGES: z.coerce.number().int().min(1).max(1000).default(DEFAULT_BATCH_LIMITS.images),
+  PAINTER_BATCH_MAX_PAIRS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_BATCH_LIMITS.pairs),
+  PAINTER_BATCH_MAX_MB: z.coerce.number().positive().max(4096).default(DEFAULT_BATCH_LIMITS.bytes / 2 ** 20),
 });
 
 export type InferenceRuntime = 'auto' | 'onnx' | 'tfjs';
@@ -62,6 +69,14 @@ export interface Config {
   /** Largest micro-batch per session, and how long a waiting request may wait for company. */
   maxBatch: number;
   batchWindowMs: number;
+  /** Batch queries: at most this many images, id pairs and upload bytes per call. */
+  batchLimits: BatchLimits;
+}
+
+export interface BatchLimits {
+  images: number;
+  pairs: number;
+  bytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -89,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     decodeWorkers: parsed.PAINTER_DECODE_WORKERS,
     maxBatch: parsed.PAINTER_MAX_BATCH,
     batchWindowMs: parsed.PAINTER_BATCH_WINDOW_MS,
+    batchLimits: { images: parsed.PAINTER_BATCH_MAX_IMAGES, pairs: parsed.PAINTER_BATCH_MAX_PAIRS, bytes: Math.round(parsed.PAINTER_BATCH_MAX_MB * 1024 * 1024) },
     ...overrides,
   };
 }

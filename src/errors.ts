@@ -23,6 +23,8 @@ export const ErrorCodes = {
   IMAGE_EMPTY: { status: 400, message: 'The uploaded file is empty' },
   IMAGE_MISSING: { status: 400, message: 'No image was uploaded' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  BATCH_TOO_LARGE: { status: 413, message: 'The batch has too many items or bytes' },
+  PAIRS_CSV_INVALID: { status: 400, message: 'The pairs CSV cannot be scored' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
   PAINTING_NOT_FOUND: { status: 404, message: 'Painting not found' },

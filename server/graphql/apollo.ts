@@ -5,6 +5,7 @@
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
+import type { BatchLimits } from '../../src/config.js';
 import type { ApiKeyCheck } from '../http/api-key.js';
 import type { ServerLog } from '../http/errors.js';
 import type { ServerServices } from '../services.js';
@@ -19,7 +20,8 @@ export const GRAPHQL_LIMITS = {
   maxDepth: 10,
   maxCost: 200,
   // Each of these runs the encoder and an index search (the map: a layout of the corpus, once per build).
-  weights: { nearestArtists: 20, similarPaintings: 20, verifyPair: 20, embeddingMap: 20 },
+  // A batch runs many of them: two batches fill an operation's budget (the item count is capped too).
+  weights: { nearestArtists: 20, similarPaintings: 20, verifyPair: 20, embeddingMap: 20, nearestArtistsBatch: 100, similarPaintingsBatch: 100, verifyPairs: 100 },
   /** Parser token cap: bounds the work before validation even starts (introspection needs ~500). */
   maxTokens: 5000,
 };
@@ -34,6 +36,7 @@ export async function createGraphql(options: {
   apiKey: ApiKeyCheck;
   introspection: boolean;
   log: ServerLog;
+  batchLimits: BatchLimits;
 }): Promise<GraphqlEndpoint> {
   const { services, apiKey, introspection, log } = options;
   const server = new ApolloServer<GraphqlContext>({
@@ -55,7 +58,7 @@ export async function createGraphql(options: {
   });
   await server.start();
   return {
-    middleware: expressMiddleware(server, { context: contextFor(services, apiKey) }),
+    middleware: expressMiddleware(server, { context: contextFor(services, apiKey, options.batchLimits) }),
     stop: () => server.stop(),
   };
 }

@@ -30,6 +30,7 @@ import {
   versionSchema,
   withoutNulls,
 } from '../http/params.js';
+import { imagesFrom, pairsFrom } from '../http/batch-schemas.js';
 import type { ArtistSummary } from '../services.js';
 import type { GraphqlContext as Ctx } from './context.js';
 
@@ -43,6 +44,8 @@ const artistsArgs = z.object({ ...page, split: artistSplitSchema.optional(), sea
 const paintingsArgs = z.object({ ...page, artistId: idSchema.optional(), split: paintingSplitSchema.optional(), style: styleSchema.optional() });
 const artistPaintingsArgs = paintingsArgs.omit({ artistId: true });
 const rocArgs = z.object({ modelVersion: versionSchema.optional() });
+const batchOptions = z.object({ k: kSchema.optional(), neighbours: neighboursSchema.optional(), filter: searchFilterInput.optional() });
+const calibrationArgs = z.object({ modelVersion: versionSchema, evaluationId: idSchema.optional() });
 
 /** Validated arguments, with GraphQL's nulls read as "not given". */
 const args = <S extends z.ZodType>(schema: S, raw: Args): z.output<S> => parse(schema, withoutNulls(raw));
@@ -83,6 +86,17 @@ export const resolvers = {
       const { a, b } = args(verifyArgs, raw);
       return services.query.verify(a, b);
     },
+    nearestArtistsBatch: (_: unknown, raw: Args, { services, batchLimits }: Ctx) => {
+      const { images, ...rest } = raw;
+      const o = args(batchOptions, rest);
+      return services.query.nearestArtistsMany(imagesFrom({ images }, batchLimits), compact({ k: o.k ?? DEFAULT_K, neighbours: o.neighbours, filters: o.filter && toFilters(o.filter) }));
+    },
+    similarPaintingsBatch: (_: unknown, raw: Args, { services, batchLimits }: Ctx) => {
+      const { images, ...rest } = raw;
+      const o = args(batchOptions.omit({ neighbours: true }), rest);
+      return services.query.similarPaintingsMany(imagesFrom({ images }, batchLimits), compact({ k: o.k, filters: o.filter && toFilters(o.filter) }));
+    },
+    verifyPairs: (_: unknown, raw: Args, { services, batchLimits }: Ctx) => services.query.verifyMany(pairsFrom({ pairs: raw.pairs }, batchLimits)),
     rocEvaluation: (_: unknown, raw: Args, { services }: Ctx) => services.models.rocEvaluation(args(rocArgs, raw).modelVersion),
     artists: (_: unknown, raw: Args, { services }: Ctx) => services.catalog.artists(pageRequest(args(artistsArgs, raw))),
     artist: (_: unknown, raw: Args, { services }: Ctx) => orNull(services.catalog.artist(parse(idSchema, raw.id, 'id'))),
@@ -109,6 +123,11 @@ export const resolvers = {
       ctx.requireApiKey();
       return ctx.services.jobs.startEvaluation(compact(args(modelVersionBody, raw)));
     },
+    chooseCalibration: (_: unknown, raw: Args, ctx: Ctx) => {
+      ctx.requireApiKey();
+      const a = args(calibrationArgs, raw);
+      return ctx.services.models.chooseCalibration(a.modelVersion, a.evaluationId ?? null);
+    },
     removePainting: async (_: unknown, raw: Args, ctx: Ctx) => {
       ctx.requireApiKey();
       await ctx.services.catalog.removePainting(parse(idSchema, raw.id, 'id'));
@@ -120,6 +139,7 @@ export const resolvers = {
       services.catalog.paintings({ ...pageRequest(args(artistPaintingsArgs, raw)), artistId: artist.id }),
   },
   Painting: {
-    artistDetails: (painting: PaintingSummary, _args: Args, { services }: Ctx) => services.catalog.artist(painting.artistId),
+    artistDetails: (painting: PaintingSummary, _args: Args, { services }: Ctx) =>
+      painting.artistId === null ? null : services.catalog.artist(painting.artistId),
   },
 };

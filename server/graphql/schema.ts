@@ -16,6 +16,12 @@ export const typeDefs = /* GraphQL */ `#graphql
     uploadId: ID
   }
 
+  "Two images whose painters are compared."
+  input PairInput {
+    a: ImageRef!
+    b: ImageRef!
+  }
+
   input SearchFilter {
     "Only paintings of these splits (e.g. train, validation, test)."
     splits: [String!]
@@ -42,12 +48,14 @@ export const typeDefs = /* GraphQL */ `#graphql
     title: String
     year: String
     style: String
+    "train, validation, test, added or unlabelled."
     split: String!
-    artistId: ID!
-    "The artist's name."
-    artist: String!
-    "The artist as an object."
-    artistDetails: Artist!
+    "Null for an unlabelled painting (artist unknown)."
+    artistId: ID
+    "The artist's name; null for an unlabelled painting."
+    artist: String
+    "The artist as an object; null for an unlabelled painting."
+    artistDetails: Artist
     width: Int!
     height: Int!
     imageUrl: String!
@@ -60,8 +68,8 @@ export const typeDefs = /* GraphQL */ `#graphql
     year: String
     style: String
     split: String!
-    artistId: ID!
-    artist: String!
+    artistId: ID
+    artist: String
     width: Int!
     height: Int!
     imageUrl: String!
@@ -94,7 +102,10 @@ export const typeDefs = /* GraphQL */ `#graphql
   type ArtistMatch {
     artistId: ID!
     artist: String!
+    "Mean distance of the artist's (up to 3) nearest paintings."
     distance: Float!
+    "What the ranking used when it is cohort-normalised (the padded mean of the 3 best normalised distances); null when ranked by raw distances."
+    normalisedDistance: Float
     "0-1, higher is closer."
     score: Float!
     paintings: [PaintingNeighbour!]!
@@ -107,8 +118,25 @@ export const typeDefs = /* GraphQL */ `#graphql
     tookMs: Float!
   }
 
+  "Whether the best artist is likely the painter at all."
+  type OpenSet {
+    "indexed-artist, no-indexed-artist or uncertain."
+    verdict: String!
+    "Probability that the painter is one of the indexed artists (calibrated on held-out artists, equal prior)."
+    probabilityIndexed: Float!
+    "The score the rule reads."
+    score: String!
+    "A verdict is stated at this probability or more."
+    confidence: Float!
+    evaluationId: Int
+  }
+
   type NearestArtistsResult {
     artists: [ArtistMatch!]!
+    "Null when the model has no open-set rule."
+    openSet: OpenSet
+    "raw or csls: how the artists were ranked."
+    ranking: String!
     query: QueryInfo!
   }
 
@@ -123,14 +151,69 @@ export const typeDefs = /* GraphQL */ `#graphql
     evaluationId: Int
   }
 
+  type PairScore {
+    "distance or csls (the cohort-normalised distance)."
+    kind: String!
+    value: Float!
+  }
+
   type Verification {
     sameArtist: Boolean!
     distance: Float!
+    "What the decision reads; the threshold is in its units."
+    score: PairScore!
     threshold: Float!
     confidence: Float!
     probabilitySameArtist: Float!
     calibration: Calibration!
     modelVersion: Int!
+  }
+
+  "Why one item of a batch has no result: the error a single query would have answered with."
+  type ItemError {
+    code: String!
+    message: String!
+    details: JSON
+  }
+
+  type NearestArtistsItem {
+    index: Int!
+    result: NearestArtistsResult
+    error: ItemError
+  }
+
+  type SimilarPaintingsItem {
+    index: Int!
+    result: SimilarPaintingsResult
+    error: ItemError
+  }
+
+  type VerificationItem {
+    index: Int!
+    result: Verification
+    error: ItemError
+  }
+
+  "One item per input, in order."
+  type NearestArtistsBatch {
+    items: [NearestArtistsItem!]!
+    succeeded: Int!
+    failed: Int!
+    tookMs: Float!
+  }
+
+  type SimilarPaintingsBatch {
+    items: [SimilarPaintingsItem!]!
+    succeeded: Int!
+    failed: Int!
+    tookMs: Float!
+  }
+
+  type VerificationBatch {
+    items: [VerificationItem!]!
+    succeeded: Int!
+    failed: Int!
+    tookMs: Float!
   }
 
   type RocPoint {
@@ -140,6 +223,8 @@ export const typeDefs = /* GraphQL */ `#graphql
   }
 
   type DistanceHistograms {
+    "Lower edge of the first bin."
+    min: Float!
     binWidth: Float!
     same: [Float!]!
     different: [Float!]!
@@ -159,7 +244,65 @@ export const typeDefs = /* GraphQL */ `#graphql
     pairs: Int!
     roc: [RocPoint!]!
     histograms: DistanceHistograms
+    "The cohort-normalised distance on the same pairs (null for older evaluations)."
+    csls: CslsEvaluation
+    "Top-1 / top-5 nearest artist of the evaluated paintings against the corpus."
+    ranking: RankingEvaluation
+    "Known vs unknown painters: every candidate score, the chosen one's reliability and verdicts."
+    openSet: OpenSetEvaluation
     createdAt: String!
+  }
+
+  type CslsEvaluation {
+    k: Int!
+    "mean (d - (r_x + r_y)/2) or ratio (d / ((r_x + r_y)/2))."
+    variant: String!
+    auc: Float!
+    aucSameStyle: Float
+    tripletAccuracy: Float!
+    bestThreshold: Float!
+    cohortPaintings: Int!
+    histograms: DistanceHistograms
+  }
+
+  type TopK {
+    top1: Float!
+    top5: Float!
+  }
+
+  type RankingEvaluation {
+    queries: Int!
+    raw: TopK!
+    csls: TopK
+    "raw or csls: the ranking served for this model."
+    chosen: String!
+  }
+
+  type OpenSetScore {
+    score: String!
+    auroc: Float!
+    accuracy: Float!
+    ece: Float!
+  }
+
+  type ReliabilityBin {
+    lo: Float!
+    hi: Float!
+    count: Int!
+    meanPredicted: Float!
+    observed: Float!
+  }
+
+  type OpenSetEvaluation {
+    chosen: String!
+    knownQueries: Int!
+    unknownQueries: Int!
+    scores: [OpenSetScore!]!
+    reliability: [ReliabilityBin!]!
+    ece: Float!
+    confidence: Float!
+    coverage: Float!
+    verdictAccuracy: Float
   }
 
   type TrainingEpoch {
@@ -180,7 +323,25 @@ export const typeDefs = /* GraphQL */ `#graphql
     createdAt: String!
     completedAt: String
     metrics: JSON
+    "Which evaluation calibrates the model's answers."
+    calibration: ModelCalibration!
     epochs: [TrainingEpoch!]!
+  }
+
+  type ModelCalibration {
+    "chosen (with painter calibrate or chooseCalibration), test-split (the newest evaluation on the model's own test split) or none."
+    selection: String!
+    evaluationId: Int
+    split: String
+    datasetId: Int
+    datasetPath: String
+    evaluatedAt: String
+    "distance or csls: what same-painter decisions read."
+    pairScore: String!
+    "raw or csls."
+    ranking: String!
+    "Whether an open-set rule is stored."
+    openSet: Boolean!
   }
 
   type HnswParams {
@@ -267,6 +428,12 @@ export const typeDefs = /* GraphQL */ `#graphql
     similarPaintings(image: ImageRef!, k: Int, filter: SearchFilter): SimilarPaintingsResult!
     "Whether two images share a painter, with the calibrated threshold."
     verifyPair(a: ImageRef!, b: ImageRef!): Verification!
+    "Nearest artists of many images: one item per image in order, a bad image answered with its error."
+    nearestArtistsBatch(images: [ImageRef!]!, k: Int, neighbours: Int, filter: SearchFilter): NearestArtistsBatch!
+    "Nearest paintings of many images."
+    similarPaintingsBatch(images: [ImageRef!]!, k: Int, filter: SearchFilter): SimilarPaintingsBatch!
+    "Many pairs in one call; an image named by several pairs is embedded once."
+    verifyPairs(pairs: [PairInput!]!): VerificationBatch!
     "The latest stored evaluation of a model (default: the serving one)."
     rocEvaluation(modelVersion: Int): RocEvaluation!
     "Artists by cursor (first: 1-200, default 50)."
@@ -295,5 +462,7 @@ export const typeDefs = /* GraphQL */ `#graphql
     startEvaluation(modelVersion: Int): Job!
     "Removes a painting from the live index and the corpus."
     removePainting(id: ID!): Boolean!
+    "Names the evaluation that calibrates a model (one of its own); null returns to its newest test-split evaluation."
+    chooseCalibration(modelVersion: Int!, evaluationId: Int): Model!
   }
 `;

@@ -35,7 +35,7 @@ export function createUploads(maxUploadBytes: number): Uploads {
 }
 
 /** busboy's own errors (no boundary, truncated part, …) are the client's malformed body. */
-function malformed(err: unknown): PainterError {
+export function malformed(err: unknown): PainterError {
   const reason = err instanceof Error ? err.message : String(err);
   return new PainterError('BAD_REQUEST', `Malformed multipart body: ${reason}`);
 }

@@ -15,6 +15,10 @@ import type { IndexBuild, ModelVersion, PaintingSplit } from '../db/types.js';
 import { PainterError, isPainterError } from '../errors.js';
 import { buildIndexInWorker } from '../index/build-in-worker.js';
 import { VectorIndex } from '../index/vector-index.js';
+import { Cohort, cohortPaintings, COHORT_SEED, loadCohort, saveCohort } from '../scoring/cohort.js';
+import { DEFAULT_CSLS } from '../scoring/csls.js';
+import { artistSpreads } from '../scoring/open-set.js';
+import { indexSpreads, measureRadii, readRadii, writeRadii, type ServingNorms } from '../scoring/serving-norms.js';
 import type { EncoderProvider } from './encoder-provider.js';
 import type { LiveIndex, ServingIndex } from './live-index.js';
 
@@ -32,7 +36,7 @@ export interface IndexParams {
  */
 export const DEFAULT_INDEX_PARAMS: IndexParams = { M: 32, efConstruction: 200, ef: 100 };
 
-export type IndexProgress = (phase: 'embedding' | 'building' | 'loading', done: number, total: number) => void;
+export type IndexProgress = (phase: 'embedding' | 'building' | 'loading' | 'cohort', done: number, total: number) => void;
 
 export interface BuildRequest {
   modelVersion?: number;
@@ -107,6 +111,17 @@ export class IndexService {
         signal: req.signal,
         onProgress: (done, total) => req.onProgress?.('building', done, total),
       });
+      // The cohort radius of every indexed painting, measured once here and stored beside the index.
+      const cohort = await this.cohortFor(model, corpus, vectors);
+      if (cohort) {
+        try {
+          const labels = corpus.map((p) => p.id);
+          const radii = await cohort.cohort.radii(vectors, labels, (done, total) => req.onProgress?.('cohort', done, total));
+          await writeRadii(build.dir, { cohort: cohort.cohort, cohortSha256: cohort.sha256, radii: new Map(labels.map((l, i) => [l, radii[i]])) });
+        } finally {
+          await cohort.cohort.release();
+        }
+      }
       this.log.info(`index ${build.id}: ${built.elementCount} paintings, model v${model.version}, built in ${built.seconds.toFixed(1)} s`);
       return await this.builds.markComplete(build.id, { elementCount: built.elementCount, buildSeconds: built.seconds, checksum: built.checksum });
     } catch (e) {
@@ -115,6 +130,50 @@ export class IndexService {
       await rm(build.dir, { recursive: true, force: true }).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * The model's cohort: the one stored with the model when it holds exactly the cohort paintings
+   * of the corpus's training split, else made from the corpus vectors just embedded (and stored).
+   * Null when the model's dataset has no training paintings here.
+   */
+  private async cohortFor(model: ModelVersion, corpus: { id: number; split: PaintingSplit }[], vectors: Float32Array): Promise<{ cohort: Cohort; sha256: string } | null> {
+    const members = cohortPaintings(corpus.filter((p) => p.split === 'train'));
+    if (members.length === 0) return null;
+    const stored = await loadCohort(model.dir);
+    if (stored && stored.manifest.paintingIds.length === members.length && stored.manifest.paintingIds.every((id, i) => id === members[i].id)) {
+      return { cohort: stored.cohort, sha256: stored.manifest.sha256 };
+    }
+    const dim = vectors.length / corpus.length;
+    const rowOf = new Map(corpus.map((p, i) => [p.id, i]));
+    const rows = new Float32Array(members.length * dim);
+    members.forEach((p, i) => rows.set(vectors.subarray(rowOf.get(p.id)! * dim, (rowOf.get(p.id)! + 1) * dim), i * dim));
+    const cohort = new Cohort(rows, dim, members.map((p) => p.id), DEFAULT_CSLS);
+    const manifest = await saveCohort(model.dir, cohort, { modelVersion: model.version, datasetId: model.datasetId, seed: COHORT_SEED });
+    return { cohort, sha256: manifest.sha256 };
+  }
+
+  /**
+   * The serving index's cohort, radii and artist spreads. Radii stored by the build are used when
+   * they were measured against the model's current cohort; otherwise they are measured now. Null
+   * (distances served raw) when the model has no stored cohort.
+   */
+  private async loadNorms(model: ModelVersion, dir: string, index: VectorIndex, paintings: Map<number, { artistId: number | null }>): Promise<ServingNorms | null> {
+    const stored = await loadCohort(model.dir);
+    if (!stored) {
+      this.log.warn(`model v${model.version} has no cohort (run \`painter index\` or \`painter evaluate\` with this version): distances are served without cohort normalisation`);
+      return null;
+    }
+    const { cohort, manifest } = stored;
+    let radii = await readRadii(dir, manifest.sha256, cohort.params);
+    const labels = index.labels();
+    if (!radii || labels.some((l) => !radii!.has(l))) {
+      const vectors = new Float32Array(labels.length * index.dim);
+      labels.forEach((l, i) => vectors.set(index.vector(l), i * index.dim));
+      radii = await measureRadii(cohort, labels, vectors);
+    }
+    const { spreads, pooledStd } = indexSpreads(paintings, (l) => index.vector(l));
+    return { cohort, cohortSha256: manifest.sha256, radii, spreads, pooledSpreadStd: pooledStd };
   }
 
   /**
@@ -167,31 +226,56 @@ export class IndexService {
       modelVersion: build.modelVersion,
       index,
       paintings,
+      norms: await this.loadNorms(model, build.dir, index, paintings),
       params: build.params,
       buildSeconds: build.buildSeconds,
       createdAt: build.createdAt,
     };
-    this.live.swap(serving);
+    const previous = this.live.swap(serving);
+    if (previous?.norms && previous.norms.cohort !== serving.norms?.cohort) void previous.norms.cohort.release();
     this.log.info(`serving index ${build.id} (model v${build.modelVersion}, ${index.size} paintings)`);
     return serving;
   }
 
   /** Adds one painting to the serving index and persists the index file. */
-  async addPainting(painting: { id: number; artistId: number; split: PaintingSplit; style: string | null; filePath: string }): Promise<void> {
+  async addPainting(painting: { id: number; artistId: number | null; split: PaintingSplit; style: string | null; filePath: string }): Promise<void> {
     const serving = this.live.require();
     const model = await this.resolveModel(serving.modelVersion);
     const encoder = await this.encoders.query(model);
     const vector = await encoder.embedFiles([painting.filePath]);
     serving.index.add(painting.id, vector);
     serving.paintings.set(painting.id, { artistId: painting.artistId, split: painting.split, style: painting.style?.toLowerCase() ?? null });
+    if (serving.norms) {
+      serving.norms.radii.set(painting.id, (await serving.norms.cohort.radii(vector))[0]);
+      this.updateSpread(serving, painting.artistId);
+    }
     await this.persist(serving);
+  }
+
+  /** One artist's spread after a painting of theirs came or went (the pooled spread is kept). */
+  private updateSpread(serving: ServingIndex, artistId: number | null): void {
+    if (!serving.norms || artistId === null) return;
+    const rows = [...serving.paintings].filter(([, p]) => p.artistId === artistId).map(([label]) => label);
+    const { spreads } = artistSpreads(new Map([[artistId, rows]]), (a, b) => {
+      const x = serving.index.vector(a);
+      const y = serving.index.vector(b);
+      let s = 0;
+      for (let i = 0; i < x.length; i++) s += (x[i] - y[i]) ** 2;
+      return Math.sqrt(s);
+    });
+    const spread = spreads.get(artistId);
+    if (spread) serving.norms.spreads.set(artistId, spread);
+    else serving.norms.spreads.delete(artistId);
   }
 
   async removePainting(id: number): Promise<boolean> {
     const serving = this.live.serving;
     if (!serving) return false;
+    const artistId = serving.paintings.get(id)?.artistId ?? null;
     const removed = serving.index.remove(id);
     serving.paintings.delete(id);
+    serving.norms?.radii.delete(id);
+    this.updateSpread(serving, artistId);
     if (removed) await this.persist(serving);
     return removed;
   }
@@ -202,6 +286,7 @@ export class IndexService {
       const build = await this.builds.get(serving.buildId);
       if (!build) return;
       const saved = await serving.index.save(build.dir);
+      if (serving.norms) await writeRadii(build.dir, serving.norms);
       await this.builds.updateChecksum(build.id, saved.checksum, serving.index.size);
     });
     return this.saving;

@@ -6,9 +6,11 @@
 import type { PaintingSplit } from '../db/types.js';
 import { PainterError } from '../errors.js';
 import type { VectorIndex } from '../index/vector-index.js';
+import type { ServingNorms } from '../scoring/serving-norms.js';
 
 export interface IndexedPainting {
-  artistId: number;
+  /** Null for an unlabelled painting: searched and compared, never counted as an artist. */
+  artistId: number | null;
   split: PaintingSplit;
   /** Lower-cased, for case-insensitive filtering. */
   style: string | null;
@@ -20,6 +22,8 @@ export interface ServingIndex {
   index: VectorIndex;
   /** Painting id (the index label) → filter fields. */
   paintings: Map<number, IndexedPainting>;
+  /** Cohort radii and artist spreads; null when the model has no cohort (distances served raw). */
+  norms: ServingNorms | null;
   params: { M: number; efConstruction: number; ef: number };
   buildSeconds: number | null;
   createdAt: Date;

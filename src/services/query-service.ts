@@ -1,19 +1,25 @@
 /**
- * The three questions: which artists is this painting nearest to, which paintings, and do two
- * paintings share a painter. Queries by corpus painting reuse the vector stored in the index;
- * uploaded images are validated and embedded by the serving model.
+ * The three questions: which artists is this painting nearest to (and is its painter one of them
+ * at all), which paintings, and do two paintings share a painter — one at a time or many in one
+ * call. Queries by corpus painting reuse the vector stored in the index; uploaded images are
+ * validated and embedded by the serving model. How distances are normalised, which threshold
+ * decides and which open-set rule applies come from the model's calibrating evaluation.
  */
 import type { CatalogRepository } from '../db/repositories/catalog-repository.js';
-import type { EvaluationRepository } from '../db/repositories/evaluation-repository.js';
 import type { ModelRepository } from '../db/repositories/model-repository.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { ModelVersion } from '../db/types.js';
 import { PaintingRows } from './painting-rows.js';
-import { PainterError } from '../errors.js';
-import { probabilitySame, type DistanceCalibration } from '../metrics/calibration.js';
-import { rankArtists, type ArtistAggregation, DEFAULT_AGGREGATION } from '../search/aggregate-artists.js';
+import { isPainterError, PainterError } from '../errors.js';
+import { probabilitySame } from '../metrics/calibration.js';
+import { rankArtists, type ArtistAggregation, DEFAULT_AGGREGATION, type Neighbour } from '../search/aggregate-artists.js';
 import type {
+  BatchImage,
+  BatchItem,
+  BatchResult,
+  ItemError,
   NearestArtistsResult,
+  OpenSetResult,
   PaintingNeighbour,
   QueryImage,
   SearchFilters,
@@ -22,6 +28,9 @@ import type {
 } from '../search/types.js';
 import type { Encoder } from '../encoders/encoder.js';
 import { assertNotEmpty, uploadLabel } from '../images/validate-upload.js';
+import { cslsDistance } from '../scoring/csls.js';
+import { openSetAnswer, openSetFeatures } from '../scoring/open-set.js';
+import type { CalibrationService, ModelCalibration } from './calibration-service.js';
 import type { EncoderProvider } from './encoder-provider.js';
 import type { LiveIndex, ServingIndex } from './live-index.js';
 import { toSummary } from './painting-summary.js';
@@ -30,52 +39,119 @@ import type { UploadStore } from './upload-store.js';
 /** Paintings looked at when ranking artists: enough for several artists with several paintings each. */
 export const DEFAULT_NEIGHBOURS = 50;
 
-/** Without a stored evaluation: a midpoint of the 0–10 distance range and a gentle slope. */
-const UNCALIBRATED = { threshold: 5, calibration: { intercept: 5, slope: -1 } satisfies DistanceCalibration };
-
 interface ResolvedQuery {
   vector: Float32Array;
   paintingId: number | null;
   artistId: number | null;
 }
 
-interface Calibration {
-  threshold: number;
-  calibration: DistanceCalibration;
-  source: 'evaluation' | 'default';
-  evaluationId: number | null;
+export interface NearestOptions {
+  k?: number;
+  neighbours?: number;
+  filters?: SearchFilters;
+}
+
+export interface SimilarOptions {
+  k?: number;
+  filters?: SearchFilters;
 }
 
 export class QueryService {
   private readonly catalog: CatalogRepository;
-  private readonly evaluations: EvaluationRepository;
   private readonly models: ModelRepository;
-  private readonly calibrations = new Map<number, Promise<Calibration>>();
   private readonly rows: PaintingRows;
   /** A complete model version never changes: its row is read once, not per upload. */
   private readonly servingModels = new Map<number, ModelVersion>();
 
   constructor(
-    repos: Pick<Repositories, 'catalog' | 'evaluations' | 'models'>,
+    repos: Pick<Repositories, 'catalog' | 'models'>,
     private readonly live: LiveIndex,
     private readonly encoders: EncoderProvider,
     private readonly uploads: UploadStore,
+    private readonly calibrations: CalibrationService,
     private readonly aggregation: ArtistAggregation = DEFAULT_AGGREGATION,
   ) {
     this.catalog = repos.catalog;
-    this.evaluations = repos.evaluations;
     this.models = repos.models;
     this.rows = new PaintingRows(this.catalog);
   }
 
-  async nearestArtists(image: QueryImage, options: { k?: number; neighbours?: number; filters?: SearchFilters } = {}): Promise<NearestArtistsResult> {
+  async nearestArtists(image: QueryImage, options: NearestOptions = {}): Promise<NearestArtistsResult> {
     const started = performance.now();
     const serving = this.live.require();
-    const query = await this.resolve(image, serving);
+    return this.nearestIn(serving, await this.resolve(image, serving), options, started);
+  }
+
+  async similarPaintings(image: QueryImage, options: SimilarOptions = {}): Promise<SimilarPaintingsResult> {
+    const started = performance.now();
+    const serving = this.live.require();
+    return this.similarIn(serving, await this.resolve(image, serving), options, started);
+  }
+
+  async verify(a: QueryImage, b: QueryImage): Promise<VerifyResult> {
+    const serving = this.live.require();
+    const [qa, qb] = await Promise.all([this.resolve(a, serving), this.resolve(b, serving)]);
+    return this.verifyIn(serving, qa, qb, await this.calibrations.forModel(serving.modelVersion));
+  }
+
+  /** Nearest artists of many images: one answer per image in order, a failed image answered with its error. */
+  async nearestArtistsMany(images: readonly BatchImage[], options: NearestOptions = {}): Promise<BatchResult<NearestArtistsResult>> {
+    const started = performance.now();
+    const serving = this.live.require();
+    const resolve = this.batchResolver(serving);
+    // Every image is on its way at once: the encoder's micro-batcher runs them as full batches.
+    return settle(images, started, (image) => {
+      const t = performance.now();
+      return resolve(image).then((q) => this.nearestIn(serving, q, options, t));
+    });
+  }
+
+  async similarPaintingsMany(images: readonly BatchImage[], options: SimilarOptions = {}): Promise<BatchResult<SimilarPaintingsResult>> {
+    const started = performance.now();
+    const serving = this.live.require();
+    const resolve = this.batchResolver(serving);
+    return settle(images, started, (image) => {
+      const t = performance.now();
+      return resolve(image).then((q) => this.similarIn(serving, q, options, t));
+    });
+  }
+
+  /** Many pairs; an image named by several pairs is resolved (and embedded) once. */
+  async verifyMany(pairs: readonly (readonly [BatchImage, BatchImage])[]): Promise<BatchResult<VerifyResult>> {
+    const started = performance.now();
+    const serving = this.live.require();
+    const resolve = this.batchResolver(serving);
+    const calibration = await this.calibrations.forModel(serving.modelVersion);
+    return settle(pairs, started, async ([a, b]) => {
+      const [qa, qb] = await Promise.all([resolve(a), resolve(b)]);
+      return this.verifyIn(serving, qa, qb, calibration);
+    });
+  }
+
+  /** Forget cached calibrations (after a new evaluation is stored). */
+  invalidateCalibration(modelVersion?: number): void {
+    this.calibrations.invalidate(modelVersion);
+  }
+
+  private async nearestIn(serving: ServingIndex, query: ResolvedQuery, options: NearestOptions, started: number): Promise<NearestArtistsResult> {
+    const calibration = await this.calibrations.forModel(serving.modelVersion);
     const k = options.k ?? 5;
-    const hits = this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters);
-    const neighbours = hits.map((h) => ({ ...h, artistId: serving.paintings.get(h.label)!.artistId }));
-    const ranked = rankArtists(neighbours, this.aggregation).slice(0, k);
+    // Unlabelled paintings are never counted as an artist: they are left out of the neighbourhood.
+    const hits = this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters, true);
+    const norms = this.normsFor(serving, calibration);
+    const queryRadius = norms ? await this.radius(serving, query) : null;
+    const ranking = norms && calibration.ranking === 'csls' ? 'csls' : 'raw';
+    const neighbours = hits.map((h): Neighbour & { radius?: number } => {
+      const n: Neighbour & { radius?: number } = { ...h, artistId: serving.paintings.get(h.label)!.artistId! };
+      const r = norms?.radii.get(h.label);
+      if (r !== undefined) {
+        n.radius = r;
+        if (ranking === 'csls' && queryRadius !== null) n.score = h.distance - (queryRadius + r) / 2;
+      }
+      return n;
+    });
+    const allRanked = rankArtists(neighbours, this.aggregation);
+    const ranked = allRanked.slice(0, k);
     const shown = await this.rows.get(serving, ranked.flatMap((a) => a.neighbours.slice(0, 5).map((i) => neighbours[i].label)));
     const artists = ranked.map((a) => {
       const paintings = a.neighbours
@@ -83,48 +159,79 @@ export class QueryService {
         .map((i) => neighbours[i])
         .filter((n) => shown.has(n.label))
         .map((n): PaintingNeighbour => ({ ...toSummary(shown.get(n.label)!), distance: n.distance }));
-      return { artistId: a.artistId, artist: paintings[0]?.artist ?? String(a.artistId), distance: a.distance, score: a.score, paintings };
+      return {
+        artistId: a.artistId,
+        artist: paintings[0]?.artist ?? String(a.artistId),
+        distance: a.distance,
+        normalisedDistance: ranking === 'csls' ? a.key : null,
+        score: a.score,
+        paintings,
+      };
     });
-    return { artists, query: this.info(serving, query, started) };
+    let openSet: OpenSetResult | null = null;
+    const rule = calibration.openSet;
+    if (rule && rule.ranking === ranking && neighbours.length > 0) {
+      const features = openSetFeatures(neighbours, allRanked, {
+        queryRadius,
+        spread: (artistId) => norms?.spreads.get(artistId) ?? null,
+        pooledSpreadStd: norms?.pooledSpreadStd ?? 0,
+      });
+      const answer = openSetAnswer(rule, features);
+      if (answer) openSet = { ...answer, confidence: rule.confidence, evaluationId: calibration.info.evaluationId };
+    }
+    return { artists, openSet, ranking, query: this.info(serving, query, started) };
   }
 
-  async similarPaintings(image: QueryImage, options: { k?: number; filters?: SearchFilters } = {}): Promise<SimilarPaintingsResult> {
-    const started = performance.now();
-    const serving = this.live.require();
-    const query = await this.resolve(image, serving);
+  private async similarIn(serving: ServingIndex, query: ResolvedQuery, options: SimilarOptions, started: number): Promise<SimilarPaintingsResult> {
     const hits = this.search(serving, query, options.k ?? 10, options.filters);
     const rows = await this.rows.get(serving, hits.map((h) => h.label));
     const paintings = hits.filter((h) => rows.has(h.label)).map((h) => ({ ...toSummary(rows.get(h.label)!), distance: h.distance }));
     return { paintings, query: this.info(serving, query, started) };
   }
 
-  async verify(a: QueryImage, b: QueryImage): Promise<VerifyResult> {
-    const serving = this.live.require();
-    const [qa, qb] = await Promise.all([this.resolve(a, serving), this.resolve(b, serving)]);
+  private async verifyIn(serving: ServingIndex, qa: ResolvedQuery, qb: ResolvedQuery, calibration: ModelCalibration): Promise<VerifyResult> {
     let sum = 0;
     for (let i = 0; i < qa.vector.length; i++) sum += (qa.vector[i] - qb.vector[i]) ** 2;
     const distance = Math.sqrt(sum);
-    const c = await this.calibration(serving.modelVersion);
-    const p = probabilitySame(c.calibration, distance);
-    const sameArtist = distance <= c.threshold;
+    const norms = calibration.pairScore === 'csls' ? this.normsFor(serving, calibration) : null;
+    let score: VerifyResult['score'] = { kind: 'distance', value: distance };
+    let used = calibration.distance;
+    if (norms && calibration.csls) {
+      const [ra, rb] = await Promise.all([this.radius(serving, qa), this.radius(serving, qb)]);
+      score = { kind: 'csls', value: cslsDistance(distance, ra, rb, calibration.csls.params.variant) };
+      used = calibration.csls;
+    }
+    const p = probabilitySame(used.calibration, score.value);
+    const sameArtist = score.value <= used.threshold;
     return {
       sameArtist,
       distance,
-      threshold: c.threshold,
+      score,
+      threshold: used.threshold,
       confidence: sameArtist ? p : 1 - p,
       probabilitySameArtist: p,
-      calibration: { source: c.source, evaluationId: c.evaluationId },
+      calibration: { source: calibration.info.evaluationId === null ? 'default' : 'evaluation', evaluationId: calibration.info.evaluationId },
       modelVersion: serving.modelVersion,
     };
   }
 
-  /** Forget cached calibrations (after a new evaluation is stored). */
-  invalidateCalibration(modelVersion?: number): void {
-    if (modelVersion === undefined) this.calibrations.clear();
-    else this.calibrations.delete(modelVersion);
+  /** The serving index's norms when they were measured as the calibration expects (same K); else none. */
+  private normsFor(serving: ServingIndex, calibration: ModelCalibration) {
+    const norms = serving.norms;
+    if (!norms || !calibration.csls) return null;
+    const { k, variant } = calibration.csls.params;
+    return norms.cohort.params.k === k && norms.cohort.params.variant === variant ? norms : null;
   }
 
-  private search(serving: ServingIndex, query: ResolvedQuery, k: number, filters: SearchFilters = {}) {
+  /** The query's cohort radius: stored for an indexed painting, measured against the cohort otherwise. */
+  private async radius(serving: ServingIndex, query: ResolvedQuery): Promise<number> {
+    const norms = serving.norms!;
+    const known = query.paintingId !== null ? norms.radii.get(query.paintingId) : undefined;
+    if (known !== undefined) return known;
+    return (await norms.cohort.radii(query.vector, [query.paintingId]))[0];
+  }
+
+  private search(serving: ServingIndex, query: ResolvedQuery, k: number, filters: SearchFilters = {}, labelledOnly = false) {
     const splits = filters.splits?.length ? new Set<string>(filters.splits) : null;
     const style = filters.style?.toLowerCase() ?? null;
     const excludedArtist = filters.excludeOwnArtist ? query.artistId : null;
@@ -133,11 +240,25 @@ export class QueryService {
       if (label === query.paintingId) return false;
       const p = serving.paintings.get(label);
       if (!p) return false;
+      if (labelledOnly && p.artistId === null) return false;
       if (splits && !splits.has(p.split)) return false;
       if (style !== null && p.style !== style) return false;
       return excludedArtist === null || p.artistId !== excludedArtist;
     };
     return serving.index.search(query.vector, k, filter);
+  }
+
+  /** Resolves each distinct image of a batch once (paintings and stored uploads by id). */
+  private batchResolver(serving: ServingIndex): (image: BatchImage) => Promise<ResolvedQuery> {
+    const seen = new Map<string, Promise<ResolvedQuery>>();
+    return (image) => {
+      if (image.kind === 'invalid') return Promise.reject(image.error);
+      const key = image.kind === 'painting' ? `p${image.paintingId}` : image.kind === 'stored-upload' ? `u${image.uploadId}` : null;
+      if (key === null) return this.resolve(image, serving);
+      let r = seen.get(key);
+      if (!r) seen.set(key, (r = this.resolve(image, serving)));
+      return r;
+    };
   }
 
   private async resolve(image: QueryImage, serving: ServingIndex): Promise<ResolvedQuery> {
@@ -178,25 +299,24 @@ export class QueryService {
   private info(serving: ServingIndex, query: ResolvedQuery, started: number) {
     return { paintingId: query.paintingId, modelVersion: serving.modelVersion, indexId: serving.buildId, tookMs: performance.now() - started };
   }
+}
 
-  private calibration(modelVersion: number): Promise<Calibration> {
-    let c = this.calibrations.get(modelVersion);
-    if (!c) {
-      c = this.loadCalibration(modelVersion);
-      c.catch(() => this.calibrations.delete(modelVersion));
-      this.calibrations.set(modelVersion, c);
-    }
-    return c;
-  }
+/**
+ * Runs every item at once and answers each with its result or its error, in order. An item's
+ * error with a code (a bad image, an unknown id) is its answer; anything else is a fault of the
+ * server, not of the item, and fails the whole request as a single one would.
+ */
+async function settle<I, T>(items: readonly I[], started: number, run: (item: I) => Promise<T>): Promise<BatchResult<T>> {
+  const settled = await Promise.allSettled(items.map((item) => run(item)));
+  const out: BatchItem<T>[] = settled.map((s, index) => {
+    if (s.status === 'fulfilled') return { index, result: s.value, error: null };
+    if (!isPainterError(s.reason) || s.reason.status >= 500) throw s.reason;
+    return { index, result: null, error: itemError(s.reason) };
+  });
+  const failed = out.filter((i) => i.error !== null).length;
+  return { items: out, succeeded: out.length - failed, failed, tookMs: performance.now() - started };
+}
 
-  /** The model's latest test-split evaluation decides the threshold (best accuracy) and confidences. */
-  private async loadCalibration(modelVersion: number): Promise<Calibration> {
-    const evaluation = await this.evaluations.latestForModelVersion(modelVersion);
-    if (!evaluation) return { ...UNCALIBRATED, source: 'default', evaluationId: null };
-    const stored = (evaluation.result as { calibration?: DistanceCalibration }).calibration;
-    const threshold = evaluation.bestThreshold;
-    // Older evaluations without a fitted calibration: a logistic centred on their threshold.
-    const calibration = stored ?? { intercept: threshold, slope: -1 };
-    return { threshold, calibration, source: 'evaluation', evaluationId: evaluation.id };
-  }
+function itemError(e: PainterError): ItemError {
+  return e.toJSON();
 }

@@ -60,7 +60,7 @@ describe('similarity', () => {
 
   it('verifyPair', async () => {
     const d = await data(`{ verifyPair(a: { paintingId: 1 }, b: { uploadId: "up-2" }) {
-      sameArtist distance threshold confidence probabilitySameArtist calibration { source evaluationId } modelVersion } }`);
+      sameArtist distance score { kind value } threshold confidence probabilitySameArtist calibration { source evaluationId } modelVersion } }`);
     expect(d.verifyPair).toEqual(verification);
     expect(t.services.query.verify).toHaveBeenCalledWith({ kind: 'painting', paintingId: 1 }, { kind: 'stored-upload', uploadId: 'up-2' });
   });

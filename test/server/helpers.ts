@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi, type Mock } from 'vitest';
-import type { PaintingSummary } from '../../src/search/types.js';
+import type { PainterError } from '../../src/errors.js';
+import type { BatchImage, PaintingSummary } from '../../src/search/types.js';
 import { createApp, type CreateAppOptions } from '../../server/app.js';
 import type { ArtistSummary, Job, ModelSummary, RocEvaluation, ServerServices } from '../../server/services.js';
 
@@ -32,13 +33,16 @@ export const painting: PaintingSummary = {
 export const artist: ArtistSummary = { id: 3, name: 'Vincent van Gogh', slug: 'vincent-van-gogh', split: 'test', paintingCount: 12 };
 const queryInfo = { paintingId: null, modelVersion: 2, indexId: 4, tookMs: 12.5 };
 export const nearest = {
-  artists: [{ artistId: 3, artist: 'Vincent van Gogh', distance: 0.42, score: 0.8, paintings: [{ ...painting, distance: 0.4 }] }],
+  artists: [{ artistId: 3, artist: 'Vincent van Gogh', distance: 0.42, normalisedDistance: null, score: 0.8, paintings: [{ ...painting, distance: 0.4 }] }],
+  openSet: { verdict: 'uncertain' as const, probabilityIndexed: 0.6, score: 'radius-gap' as const, confidence: 0.75, evaluationId: 5 },
+  ranking: 'raw' as const,
   query: queryInfo,
 };
 export const similar = { paintings: [{ ...painting, distance: 0.4 }], query: queryInfo };
 export const verification = {
   sameArtist: true,
   distance: 0.31,
+  score: { kind: 'distance' as const, value: 0.31 },
   threshold: 0.9,
   confidence: 0.87,
   probabilitySameArtist: 0.87,
@@ -53,6 +57,17 @@ export const model: ModelSummary = {
   createdAt: '2025-01-01T00:00:00.000Z',
   completedAt: '2025-01-01T01:00:00.000Z',
   metrics: { auc: 0.91 },
+  calibration: {
+    selection: 'test-split',
+    evaluationId: 5,
+    split: 'test',
+    datasetId: 1,
+    datasetPath: null,
+    evaluatedAt: '2025-01-01T02:00:00.000Z',
+    pairScore: 'distance',
+    ranking: 'raw',
+    openSet: true,
+  },
   epochs: [{ epoch: 1, trainLoss: 0.5, valTripletAccuracy: 0.8, valAuc: 0.85, learningRate: 0.001, seconds: 30 }],
 };
 export const roc: RocEvaluation = {
@@ -69,6 +84,9 @@ export const roc: RocEvaluation = {
   pairs: 400,
   roc: [{ threshold: 0, tpr: 0, fpr: 0 }, { threshold: 2, tpr: 1, fpr: 1 }],
   histograms: null,
+  csls: null,
+  ranking: null,
+  openSet: null,
   createdAt: '2025-01-01T02:00:00.000Z',
 };
 export const indexStatus = {
@@ -97,6 +115,16 @@ export const embeddingMap = {
 };
 export const upload = { id: '3f2a9c1e-0000-4000-8000-000000000001', width: 64, height: 48, expiresAt: '2025-01-02T00:00:00.000Z' };
 
+/** A fake batch answer: invalid items get their error, the others `result`. */
+function batchOf<T>(items: readonly (BatchImage | readonly [BatchImage, BatchImage])[], result: T) {
+  const out = items.map((item, index) => {
+    const invalid = (Array.isArray(item) ? item : [item]).find((i: BatchImage) => i.kind === 'invalid') as { error: PainterError } | undefined;
+    return invalid ? { index, result: null, error: invalid.error.toJSON() } : { index, result, error: null };
+  });
+  const failed = out.filter((o) => o.error).length;
+  return { items: out, succeeded: out.length - failed, failed, tookMs: 1 };
+}
+
 type Fakes<T> = { [G in keyof T]: { [M in keyof T[G]]: T[G][M] extends (...a: never[]) => unknown ? Mock<T[G][M]> : never } };
 export type FakeServices = Fakes<ServerServices>;
 
@@ -116,6 +144,9 @@ export function fakeServices(files: { image: string; thumb: string }): FakeServi
       nearestArtists: vi.fn(async () => nearest),
       similarPaintings: vi.fn(async () => similar),
       verify: vi.fn(async () => verification),
+      nearestArtistsMany: vi.fn(async (images) => batchOf(images, nearest)),
+      similarPaintingsMany: vi.fn(async (images) => batchOf(images, similar)),
+      verifyMany: vi.fn(async (pairs) => batchOf(pairs, verification)),
     },
     uploads: { store: vi.fn(async () => upload) },
     catalog: {
@@ -132,6 +163,7 @@ export function fakeServices(files: { image: string; thumb: string }): FakeServi
       list: vi.fn(async () => [model]),
       get: vi.fn(async () => model),
       rocEvaluation: vi.fn(async () => roc),
+      chooseCalibration: vi.fn(async () => model),
     },
     index: { status: vi.fn(async () => indexStatus), embeddingMap: vi.fn(async () => embeddingMap) },
     jobs: {

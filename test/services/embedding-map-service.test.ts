@@ -27,7 +27,7 @@ function corpusIndex(seed = 1): VectorIndex {
 }
 
 function serve(live: LiveIndex, index: VectorIndex, buildId: number) {
-  live.swap({ buildId, modelVersion: 3, index, paintings: new Map(), params: index.params, buildSeconds: null, createdAt: new Date() });
+  live.swap({ buildId, modelVersion: 3, index, paintings: new Map(), norms: null, params: index.params, buildSeconds: null, createdAt: new Date() });
 }
 
 function fakeCatalog(missing: ReadonlySet<number> = new Set()) {

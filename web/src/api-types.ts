@@ -10,8 +10,9 @@ export interface PaintingSummary {
   year: string | null;
   style: string | null;
   split: string;
-  artistId: number;
-  artist: string;
+  /** Null for an unlabelled painting. */
+  artistId: number | null;
+  artist: string | null;
   width: number;
   height: number;
   imageUrl: string;
@@ -26,6 +27,7 @@ export interface ArtistMatch {
   artistId: number;
   artist: string;
   distance: number;
+  normalisedDistance: number | null;
   score: number;
   paintings: PaintingNeighbour[];
 }
@@ -37,8 +39,18 @@ export interface QueryInfo {
   tookMs: number;
 }
 
+export interface OpenSetResult {
+  verdict: 'indexed-artist' | 'no-indexed-artist' | 'uncertain';
+  probabilityIndexed: number;
+  score: string;
+  confidence: number;
+  evaluationId: number | null;
+}
+
 export interface NearestArtistsResult {
   artists: ArtistMatch[];
+  openSet: OpenSetResult | null;
+  ranking: 'raw' | 'csls';
   query: QueryInfo;
 }
 
@@ -50,6 +62,7 @@ export interface SimilarPaintingsResult {
 export interface VerifyResult {
   sameArtist: boolean;
   distance: number;
+  score: { kind: 'distance' | 'csls'; value: number };
   threshold: number;
   confidence: number;
   probabilitySameArtist: number;
@@ -94,6 +107,15 @@ export interface ModelSummary {
   createdAt: string;
   completedAt: string | null;
   metrics: Record<string, unknown> | null;
+  calibration: {
+    selection: 'chosen' | 'test-split' | 'none';
+    evaluationId: number | null;
+    split: string | null;
+    datasetPath: string | null;
+    pairScore: 'distance' | 'csls';
+    ranking: 'raw' | 'csls';
+    openSet: boolean;
+  };
   epochs: TrainingEpoch[];
 }
 
@@ -104,6 +126,7 @@ export interface RocPoint {
 }
 
 export interface DistanceHistograms {
+  min: number;
   binWidth: number;
   same: number[];
   different: number[];
@@ -123,6 +146,9 @@ export interface RocEvaluation {
   pairs: number;
   roc: RocPoint[];
   histograms: DistanceHistograms | null;
+  csls: { k: number; variant: string; auc: number; aucSameStyle: number | null; tripletAccuracy: number; bestThreshold: number; histograms: DistanceHistograms | null } | null;
+  ranking: { raw: { top1: number; top5: number }; csls: { top1: number; top5: number } | null; chosen: 'raw' | 'csls' } | null;
+  openSet: { chosen: string; scores: { score: string; auroc: number; accuracy: number; ece: number }[]; coverage: number; verdictAccuracy: number | null; confidence: number } | null;
   createdAt: string;
 }
 
@@ -159,8 +185,8 @@ export interface Job {
 
 export interface MapPoint {
   paintingId: number;
-  artistId: number;
-  artist: string;
+  artistId: number | null;
+  artist: string | null;
   title: string | null;
   x: number;
   y: number;

@@ -18,7 +18,7 @@ import {
   type TooltipModel,
 } from 'chart.js';
 import type { DistanceHistograms, MapPoint, RocPoint, TrainingEpoch } from './api-types.js';
-import { fixed } from './format.js';
+import { artistName, fixed } from './format.js';
 
 type Point = { x: number; y: number };
 
@@ -129,10 +129,10 @@ export function drawTraining(canvas: HTMLCanvasElement, epochs: TrainingEpoch[])
  * Densities of the distances of same-artist and different-artist pairs (from the model's stored
  * evaluation), with the threshold and, when given, one pair's distance as vertical lines.
  */
-export function drawDistances(canvas: HTMLCanvasElement, hist: DistanceHistograms, threshold: number, pairDistance?: number): void {
+export function drawDistances(canvas: HTMLCanvasElement, hist: DistanceHistograms, threshold: number, pairDistance?: number, axis = 'Embedding distance'): void {
   const density = (counts: number[]): Point[] => {
     const total = counts.reduce((s, c) => s + c, 0) || 1;
-    return counts.map((c, i) => ({ x: (i + 0.5) * hist.binWidth, y: c / (total * hist.binWidth) }));
+    return counts.map((c, i) => ({ x: hist.min + (i + 0.5) * hist.binWidth, y: c / (total * hist.binWidth) }));
   };
   const same = density(hist.same);
   const different = density(hist.different);
@@ -158,11 +158,13 @@ export function drawDistances(canvas: HTMLCanvasElement, hist: DistanceHistogram
     tension: 0.2,
   });
   const description =
-    `Distance distributions of same-artist pairs (green) and different-artist pairs (red), threshold ${fixed(threshold)}` +
+    `${axis} distributions of same-artist pairs (green) and different-artist pairs (red), threshold ${fixed(threshold)}` +
     (pairDistance !== undefined ? `, this pair's distance ${fixed(pairDistance)} (${pairDistance <= threshold ? 'at or below' : 'above'} the threshold).` : '.');
-  // Show the range the pairs occupy (the histograms span 0–10, mostly empty), plus the markers.
+  // Show the range the pairs occupy (raw histograms span 0–10, mostly empty), plus the markers.
   const lastBin = Math.max(...[hist.same, hist.different].map((c) => c.findLastIndex((n) => n > 0)));
-  const maxX = Math.max((lastBin + 2) * hist.binWidth, threshold, pairDistance ?? 0) * 1.05;
+  const maxX = Math.max(hist.min + (lastBin + 2) * hist.binWidth, threshold, pairDistance ?? -Infinity);
+  const minX = Math.min(hist.min, threshold, pairDistance ?? Infinity);
+  const pad = 0.05 * (maxX - minX);
   draw(canvas, description, () =>
     new Chart(canvas, {
       type: 'line',
@@ -177,7 +179,7 @@ export function drawDistances(canvas: HTMLCanvasElement, hist: DistanceHistogram
       options: {
         parsing: false,
         scales: {
-          x: { type: 'linear', min: 0, max: Math.ceil(maxX * 2) / 2, title: { display: true, text: 'Embedding distance' } },
+          x: { type: 'linear', min: minX >= 0 ? 0 : Math.floor((minX - pad) * 2) / 2, max: Math.ceil((maxX + pad) * 2) / 2, title: { display: true, text: axis } },
           y: { type: 'linear', min: 0, max: top, title: { display: true, text: 'Density of pairs' } },
         },
         plugins: { title: { display: true, text: 'Distances of same-artist and different-artist pairs' }, tooltip: { enabled: false } },
@@ -195,10 +197,10 @@ interface MapDatum extends Point {
  * has focus) shows the painting's thumbnail, title and artist in `tip`.
  */
 export function drawMap(canvas: HTMLCanvasElement, points: MapPoint[], tip: HTMLElement, description: string): void {
-  const artists = [...new Set(points.map((p) => p.artist))].sort((a, b) => a.localeCompare(b));
+  const artists = [...new Set(points.map((p) => artistName(p.artist)))].sort((a, b) => a.localeCompare(b));
   const datasets: ChartDataset<'scatter', MapDatum[]>[] = artists.map((artist, i) => ({
     label: artist,
-    data: points.filter((p) => p.artist === artist).map((p) => ({ x: p.x, y: p.y, point: p })),
+    data: points.filter((p) => artistName(p.artist) === artist).map((p) => ({ x: p.x, y: p.y, point: p })),
     backgroundColor: artistColour(i),
     borderColor: artistColour(i),
     pointRadius: 4,
@@ -216,7 +218,7 @@ export function drawMap(canvas: HTMLCanvasElement, points: MapPoint[], tip: HTML
     img.width = 128;
     img.height = 128;
     const caption = document.createElement('span');
-    caption.textContent = `${p.title ?? 'Untitled'} — ${p.artist}`;
+    caption.textContent = `${p.title ?? 'Untitled'} — ${artistName(p.artist)}`;
     tip.replaceChildren(img, caption);
     tip.hidden = false;
     tip.style.left = `${canvas.offsetLeft + x}px`;

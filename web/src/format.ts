@@ -11,7 +11,14 @@ export function dateTime(iso: string | null): string {
   return new Date(iso).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-export function paintingLabel(p: { title: string | null; year?: string | null; artist: string }): string {
+/** How an unlabelled painting's artist reads. */
+export const UNKNOWN_ARTIST = 'unknown artist';
+
+export function artistName(artist: string | null): string {
+  return artist ?? UNKNOWN_ARTIST;
+}
+
+export function paintingLabel(p: { title: string | null; year?: string | null; artist: string | null }): string {
   const title = p.title ?? 'Untitled';
-  return `${title}${p.year ? ` (${p.year})` : ''} by ${p.artist}`;
+  return `${title}${p.year ? ` (${p.year})` : ''} by ${artistName(p.artist)}`;
 }

@@ -4,7 +4,7 @@
  * paintings as a grid.
  */
 import { postJson, uploadImage } from './api.js';
-import type { NearestArtistsResult, PaintingSummary, SimilarPaintingsResult } from './api-types.js';
+import type { NearestArtistsResult, OpenSetResult, PaintingSummary, SimilarPaintingsResult } from './api-types.js';
 import { byId, h, replaceChildren, whileBusy } from './dom.js';
 import { attachDropZone, previewFile } from './drop-zone.js';
 import { showError } from './errors.js';
@@ -109,11 +109,25 @@ export function identifyView(actions: PaintingActions & { compareUpload(file: Fi
     replaceChildren(
       results,
       h('h3', {}, 'Nearest artists'),
+      openSetNote(nearest.openSet),
       artists,
       h('h3', {}, 'Nearest paintings'),
       grid,
       compare,
     );
+  }
+
+  /** Whether the painter is likely among the indexed artists at all, as the model's calibrated rule says. */
+  function openSetNote(o: OpenSetResult | null): HTMLElement | null {
+    if (!o) return null;
+    const p = percent(o.probabilityIndexed);
+    const text =
+      o.verdict === 'indexed-artist'
+        ? `Likely by one of the indexed artists (${p} probability that the painter is indexed).`
+        : o.verdict === 'no-indexed-artist'
+          ? `None of the indexed artists: probably by a painter outside the corpus (${percent(1 - o.probabilityIndexed)} probability). The artists below are only the least far.`
+          : `Cannot tell whether the painter is among the indexed artists (${p} probability that they are); treat the artists below as candidates.`;
+    return h('p', { class: `open-set ${o.verdict}`, role: 'status', 'data-verdict': o.verdict }, text);
   }
 
   function compareButtons(file: File): HTMLElement {

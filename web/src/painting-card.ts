@@ -1,7 +1,7 @@
 /** A painting as a card: thumbnail, title, artist, optional distance, and buttons to act on it. */
 import type { PaintingSummary } from './api-types.js';
 import { h } from './dom.js';
-import { fixed, paintingLabel } from './format.js';
+import { artistName, fixed, paintingLabel } from './format.js';
 
 export interface PaintingActions {
   /** Show the nearest artists of this painting. */
@@ -46,7 +46,7 @@ export function paintingCard(p: PaintingSummary & { distance?: number }, actions
         'figcaption',
         {},
         h('span', { class: 'card-title' }, p.title ?? 'Untitled'),
-        h('span', { class: 'card-artist' }, p.artist),
+        h('span', { class: 'card-artist' }, artistName(p.artist)),
         p.distance !== undefined ? h('span', { class: 'card-distance' }, `distance ${fixed(p.distance)}`) : null,
       ),
     ),

@@ -148,6 +148,7 @@ export function verifyView(): VerifyView {
         { class: 'facts' },
         h('dt', {}, 'Distance'),
         h('dd', {}, fixed(v.distance)),
+        ...(v.score.kind === 'csls' ? [h('dt', {}, 'Cohort-normalised distance'), h('dd', {}, `${fixed(v.score.value)} (what the decision reads)`)] : []),
         h('dt', {}, 'Threshold'),
         h('dd', {}, `${fixed(v.threshold)} (${calibration})`),
         h('dt', {}, 'Confidence'),
@@ -163,14 +164,16 @@ export function verifyView(): VerifyView {
   async function drawChart(v: VerifyResult): Promise<void> {
     try {
       const evaluation = await evaluationOf(v.modelVersion);
-      if (!evaluation.histograms) {
+      const normalised = v.score.kind === 'csls';
+      const histograms = normalised ? evaluation.csls?.histograms : evaluation.histograms;
+      if (!histograms) {
         canvas.hidden = true;
         chartNote.textContent = 'The evaluation of this model has no stored distance distributions.';
         return;
       }
       canvas.hidden = false;
       chartNote.textContent = `Pairs of the ${evaluation.split ?? 'evaluated'} split (${evaluation.pairs.toLocaleString('en')} pairs): the further left of the threshold, the surer "same painter".`;
-      drawDistances(canvas, evaluation.histograms, v.threshold, v.distance);
+      drawDistances(canvas, histograms, v.threshold, v.score.value, normalised ? 'Cohort-normalised distance' : 'Embedding distance');
     } catch (e) {
       canvas.hidden = true;
       chartNote.textContent = messageOf(e, 'The distance distributions are not available');

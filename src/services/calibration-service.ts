@@ -1,0 +1,111 @@
+/**
+ * Which stored evaluation calibrates a model's answers (the "same painter?" threshold and
+ * probability, the artist ranking, the open-set rule): the one chosen with `painter calibrate`,
+ * else the newest evaluation on the test split of the model's own dataset — never one made on
+ * some other folder with `evaluate --dataset`, unless it is chosen. Answers are cached briefly, so
+ * a choice made by another process (the CLI) reaches a running server within seconds.
+ */
+import type { EvaluationRepository } from '../db/repositories/evaluation-repository.js';
+import type { ModelRepository } from '../db/repositories/model-repository.js';
+import type { Repositories } from '../db/repositories/repositories.js';
+import type { Evaluation } from '../db/types.js';
+import { PainterError } from '../errors.js';
+import { servedCalibration, UNCALIBRATED, type ServedCalibration } from '../scoring/served-calibration.js';
+
+export type CalibrationSelection = 'chosen' | 'test-split' | 'none';
+
+export interface CalibrationInfo {
+  /** chosen: named with `painter calibrate`; test-split: the newest test-split evaluation; none: uncalibrated defaults. */
+  selection: CalibrationSelection;
+  evaluationId: number | null;
+  /** Where the calibrating evaluation was measured. */
+  split: string | null;
+  datasetId: number | null;
+  datasetPath: string | null;
+  evaluatedAt: string | null;
+  /** The score "same painter?" decides on, the artist ranking, and whether an open-set rule is stored. */
+  pairScore: ServedCalibration['pairScore'];
+  ranking: ServedCalibration['ranking'];
+  openSet: boolean;
+}
+
+export interface ModelCalibration extends ServedCalibration {
+  info: CalibrationInfo;
+}
+
+/** How long a resolved calibration is reused before the database is asked again. */
+const TTL_MS = 5_000;
+
+export class CalibrationService {
+  private readonly models: ModelRepository;
+  private readonly evaluations: EvaluationRepository;
+  private readonly cache = new Map<number, { at: number; value: Promise<ModelCalibration> }>();
+
+  constructor(
+    repos: Pick<Repositories, 'models' | 'evaluations'>,
+    private readonly ttlMs = TTL_MS,
+  ) {
+    this.models = repos.models;
+    this.evaluations = repos.evaluations;
+  }
+
+  /** The calibration a model's answers use now. */
+  forModel(version: number): Promise<ModelCalibration> {
+    const hit = this.cache.get(version);
+    if (hit && performance.now() - hit.at < this.ttlMs) return hit.value;
+    const value = this.resolve(version);
+    value.catch(() => this.cache.delete(version));
+    this.cache.set(version, { at: performance.now(), value });
+    return value;
+  }
+
+  /** Names the evaluation that calibrates a model (it must be one of the model's), or returns to the default with null. */
+  async choose(version: number, evaluationId: number | null): Promise<CalibrationInfo> {
+    const model = await this.models.require(version);
+    if (evaluationId !== null) {
+      const e = await this.evaluations.findById(evaluationId);
+      if (!e) throw new PainterError('EVALUATION_NOT_FOUND', `No evaluation with id ${evaluationId}`, { evaluationId });
+      if (e.modelVersion !== model.version) {
+        throw new PainterError('INVALID_ARGUMENT', `Evaluation ${evaluationId} is of ${e.subject}, not of model v${version}`, { evaluationId, version });
+      }
+    }
+    await this.models.setCalibrationEvaluation(version, evaluationId);
+    this.invalidate(version);
+    return (await this.forModel(version)).info;
+  }
+
+  invalidate(version?: number): void {
+    if (version === undefined) this.cache.clear();
+    else this.cache.delete(version);
+  }
+
+  private async resolve(version: number): Promise<ModelCalibration> {
+    const model = await this.models.get(version);
+    if (!model) throw new PainterError('MODEL_NOT_FOUND', `No model version ${version}`, { version });
+    let selection: CalibrationSelection = 'none';
+    let evaluation: Evaluation | null = null;
+    if (model.calibrationEvaluationId !== null) {
+      evaluation = await this.evaluations.findById(model.calibrationEvaluationId);
+      if (evaluation) selection = 'chosen';
+    }
+    if (!evaluation) {
+      evaluation = await this.evaluations.latestTestSplit(version, model.datasetId);
+      if (evaluation) selection = 'test-split';
+    }
+    const served = evaluation ? servedCalibration(evaluation.bestThreshold, evaluation.result) : UNCALIBRATED;
+    return {
+      ...served,
+      info: {
+        selection,
+        evaluationId: evaluation?.id ?? null,
+        split: evaluation?.split ?? null,
+        datasetId: evaluation?.datasetId ?? null,
+        datasetPath: evaluation?.datasetPath ?? null,
+        evaluatedAt: evaluation?.createdAt.toISOString() ?? null,
+        pairScore: served.pairScore,
+        ranking: served.ranking,
+        openSet: served.openSet !== null,
+      },
+    };
+  }
+}
