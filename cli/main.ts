@@ -4,10 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isPainterError } from '../src/errors.js';
+import { registerCalibrate } from './commands/calibrate.js';
+import { registerEmbed } from './commands/embed.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerImport } from './commands/import.js';
 import { registerIndex } from './commands/index.js';
 import { registerModels } from './commands/models.js';
+import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 
@@ -20,8 +23,11 @@ const program = new Command()
 registerImport(program);
 registerTrain(program);
 registerEvaluate(program);
+registerCalibrate(program);
 registerModels(program);
 registerIndex(program);
+registerEmbed(program);
+registerScore(program);
 registerServe(program);
 
 try {

@@ -14,6 +14,24 @@ function printReport(r: EvaluateReport): void {
   console.log(`  AUC within a style   ${f(r.aucSameStyle)}  (${r.pairs.sameStyleDifferent} same-style different-artist pairs)`);
   console.log(`  triplet accuracy     ${f(r.tripletAccuracy)}  (${r.triplets} random triplets)`);
   console.log(`  decision threshold   ${r.threshold.toFixed(3)}  (accuracy ${f(r.bestAccuracy)}); equal-error threshold ${r.eerThreshold.toFixed(3)} (EER ${f(r.eer)})`);
+  if (r.csls) {
+    const c = r.csls;
+    console.log(`  cohort-normalised (CSLS, K ${c.params.k}, ${c.params.variant}; cohort of ${c.cohortPaintings} training paintings):`);
+    console.log(`    ROC AUC ${f(c.auc)}, within a style ${f(c.aucSameStyle)}, triplet accuracy ${f(c.tripletAccuracy)}; threshold ${c.bestThreshold.toFixed(3)} (accuracy ${f(c.bestAccuracy)})`);
+    const best = c.sweep.reduce((a, b) => (b.auc > a.auc ? b : a));
+    console.log(`    best of the sweep: K ${best.k}, ${best.variant}: AUC ${f(best.auc)}, within a style ${f(best.aucSameStyle)}`);
+  }
+  if (r.ranking) {
+    const k = r.ranking;
+    console.log(`  nearest artist (${k.queries} paintings against ${r.gallery?.paintings ?? '?'} others + each other): top-1 ${f(k.raw.top1)}, top-5 ${f(k.raw.top5)} raw` +
+      (k.csls ? `; top-1 ${f(k.csls.top1)}, top-5 ${f(k.csls.top5)} cohort-normalised` : '') + ` → served ranking: ${k.chosen}`);
+  }
+  if (r.openSet) {
+    const o = r.openSet;
+    console.log(`  open set (${o.protocol.queries.known} known, ${o.protocol.queries.unknown} unknown queries over ${o.protocol.repeats} repeats): detection AUROC / balanced accuracy`);
+    for (const s of [...o.scores].sort((a, b) => b.auroc - a.auroc)) console.log(`    ${s.score.padEnd(30)} ${f(s.auroc)}  ${f(s.accuracy)}  (ECE ${f(s.ece)})`);
+    console.log(`    chosen: ${o.chosen}; verdicts at ≥ ${o.verdicts.confidence}: ${(100 * o.verdicts.coverage).toFixed(1)}% of queries, right ${o.verdicts.accuracy === null ? 'n/a' : (100 * o.verdicts.accuracy).toFixed(1) + '%'}`);
+  }
 }
 
 export function registerEvaluate(program: Command): void {

@@ -20,8 +20,8 @@ export const GRAPHQL_LIMITS = {
   maxDepth: 10,
   maxCost: 200,
   // Each of these runs the encoder and an index search (the map: a layout of the corpus, once per build).
-  // A batch runs many of them: two batches fill an operation's budget (the item count is capped too).
-  weights: { nearestArtists: 20, similarPaintings: 20, verifyPair: 20, embeddingMap: 20, nearestArtistsBatch: 100, similarPaintingsBatch: 100, verifyPairs: 100 },
+  // A batch runs many of them: a few batches fill an operation's budget (the item count is capped too).
+  weights: { nearestArtists: 20, similarPaintings: 20, verifyPair: 20, embeddingMap: 20, nearestArtistsBatch: 50, similarPaintingsBatch: 50, verifyPairs: 50 },
   /** Parser token cap: bounds the work before validation even starts (introspection needs ~500). */
   maxTokens: 5000,
 };

@@ -111,8 +111,9 @@ const optionalText = (max: number) =>
     .optional()
     .transform((s) => s?.trim() || undefined);
 
+/** Without an artist the painting is unlabelled: searched and compared, never counted as an artist. */
 export const addPaintingFields = z.object({
-  artist: z.string().trim().min(1, { error: 'an artist name is required' }).max(200),
+  artist: optionalText(200),
   title: optionalText(300),
   year: optionalText(50),
   style: optionalText(100),

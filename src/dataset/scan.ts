@@ -39,7 +39,7 @@ export interface ScanOptions {
   onProgress?(done: number, total: number): void;
 }
 
-async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, onDone?: (n: number) => void): Promise<R[]> {
+export async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, onDone?: (n: number) => void): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   let done = 0;

@@ -26,7 +26,8 @@ export const THUMBNAIL_SIZES = [128, 256, 512] as const;
 export interface AddPainting {
   bytes: Buffer;
   filename?: string;
-  artist: string;
+  /** Absent: an unlabelled painting (searched and compared, never counted as an artist). */
+  artist?: string | null;
   title?: string | null;
   year?: string | null;
   style?: string | null;
@@ -97,8 +98,7 @@ export class CatalogService {
   }
 
   async addPainting(input: AddPainting): Promise<PaintingSummary> {
-    const artist = input.artist?.trim();
-    if (!artist) throw new PainterError('INVALID_ARGUMENT', 'An added painting needs an artist name', { field: 'artist' });
+    const artist = input.artist?.trim() || null;
     const image = await validateUpload(input.bytes, input.filename ? `'${input.filename}'` : undefined);
     const serving = this.live.serving;
     const dataset = serving ? await this.datasetOf(serving.buildId) : await this.datasets.latest();

@@ -61,6 +61,19 @@ export class EncoderProvider {
     return pool;
   }
 
+  /**
+   * A bulk encoder started on first use: `start()` loads it once, `dispose()` releases it if it
+   * was ever started. For work that may find everything cached.
+   */
+  lazyBulk(model: ModelVersion): { dim: number; start(): Promise<Encoder>; dispose(): void } {
+    let started: Promise<Encoder> | null = null;
+    return {
+      dim: model.embeddingDim,
+      start: () => (started ??= this.bulk(model)),
+      dispose: () => void started?.then((e) => e.dispose(), () => undefined),
+    };
+  }
+
   /** A fresh encoder for embedding many files; the caller disposes it. */
   async bulk(model: ModelVersion): Promise<Encoder> {
     await verifyWeights(model);

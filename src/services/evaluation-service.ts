@@ -125,7 +125,7 @@ interface EvaluatedItems {
   datasetId: number | null;
 }
 
-async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequest): Promise<EvaluatedItems> {
+async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequest, model: ModelVersion | null): Promise<EvaluatedItems> {
   if (req.datasetPath) {
     const scan = await scanDataset(req.datasetPath, { onProgress: (d, t) => req.onProgress?.('scan', d, t) });
     if (scan.paintings.length === 0) throw new PainterError('DATASET_EMPTY', `No usable paintings in ${scan.root}`);
@@ -137,7 +137,9 @@ async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequ
       datasetId: null,
     };
   }
-  const dataset = req.datasetId !== undefined ? await datasets.findById(req.datasetId) : await datasets.latest();
+  // A model is evaluated on its own dataset's split unless told otherwise.
+  const datasetId = req.datasetId ?? model?.datasetId ?? undefined;
+  const dataset = datasetId !== undefined ? await datasets.findById(datasetId) : await datasets.latest();
   if (!dataset) throw new PainterError('DATASET_NOT_FOUND', 'No dataset imported yet: run `painter import DIR` or pass --dataset DIR');
   const split = req.split ?? 'test';
   const paintings = labelled(await datasets.listPaintings(dataset.id, split));
@@ -157,11 +159,11 @@ function labelled(paintings: PaintingWithArtist[]): (PaintingWithArtist & { arti
 
 export async function evaluate(cfg: Config, repos: Pick<Repositories, 'models' | 'datasets' | 'evaluations'>, req: EvaluateRequest): Promise<EvaluateReport> {
   const started = performance.now();
-  const evaluated = await chooseItems(repos.datasets, req);
-  const { paths, items, dataset, datasetId } = evaluated;
   const chosen = await chooseEncoder(cfg, repos.models, req);
   const { encoder, subject, model } = chosen;
   try {
+    const evaluated = await chooseItems(repos.datasets, req, model);
+    const { paths, items, dataset, datasetId } = evaluated;
     const embeddings = await encoder.embedFiles(paths, (d, t) => req.onProgress?.('embed', d, t));
     const dim = embeddings.length / paths.length;
     const seed = req.seed ?? 42;

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { DatasetRepository } from '../db/repositories/dataset-repository.js';
 import { scanDataset, type ScanResult } from '../dataset/scan.js';
+import { scanUnlabelled } from '../dataset/scan-unlabelled.js';
 import { splitByArtist } from '../dataset/split.js';
 import { PainterError } from '../errors.js';
 
@@ -93,6 +94,56 @@ export async function importDataset(repo: DatasetRepository, dir: string, option
       train: artists.filter((a) => a.split === 'train').length,
       test: artists.filter((a) => a.split === 'test').length,
     },
+    skipped: scan.skipped,
+    changes,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+export interface UnlabelledImportReport {
+  datasetId: number;
+  root: string;
+  layout: 'unlabelled-folder';
+  paintings: number;
+  skipped: { relPath: string; reason: string }[];
+  changes: { added: number; updated: number; removed: number; unchanged: number };
+  seconds: number;
+}
+
+/**
+ * `painter import DIR --unlabelled`: every image of a folder, without artists. They are indexed
+ * with every model's corpus (searched and compared, never counted as an artist) and never used
+ * for training or evaluation. Re-importing updates the folder in place.
+ */
+export async function importUnlabelled(repo: DatasetRepository, dir: string, options: Pick<ImportOptions, 'onProgress'> = {}): Promise<UnlabelledImportReport> {
+  const started = performance.now();
+  const scan = await scanUnlabelled(dir, { onProgress: options.onProgress });
+  const existing = await repo.findByRootPath(scan.root);
+  if (existing && existing.layout !== 'unlabelled-folder') {
+    throw new PainterError('INVALID_ARGUMENT', `${scan.root} is imported as a labelled dataset (${existing.layout}); importing it unlabelled would drop its artists`, {
+      datasetId: existing.id,
+    });
+  }
+  if (scan.images.length === 0) {
+    throw new PainterError('DATASET_EMPTY', `No readable images in ${scan.root} (${scan.skipped.length} files skipped)`, { skipped: scan.skipped.slice(0, 20) });
+  }
+  const dataset = await repo.upsertDataset({
+    rootPath: scan.root,
+    name: basename(scan.root),
+    layout: 'unlabelled-folder',
+    seed: 0,
+    stats: { paintings: scan.images.length, artists: 0, skipped: scan.skipped.length, splits: { unlabelled: scan.images.length } },
+  });
+  const changes = await repo.replaceContents(dataset.id, {
+    artists: [],
+    paintings: scan.images.map((i) => ({ ...i, artistSlug: null, split: 'unlabelled' as const })),
+    skipped: scan.skipped,
+  });
+  return {
+    datasetId: dataset.id,
+    root: scan.root,
+    layout: 'unlabelled-folder',
+    paintings: scan.images.length,
     skipped: scan.skipped,
     changes,
     seconds: (performance.now() - started) / 1000,

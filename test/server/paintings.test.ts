@@ -102,9 +102,17 @@ describe('adding and removing', () => {
     expect(Buffer.compare(input.bytes, IMAGE)).toBe(0);
   });
 
-  it('refuses a painting without an artist, an image, or as JSON', async () => {
-    const noArtist = await t.call('/api/paintings', { method: 'POST', headers: withKey, body: form({ image: IMAGE }, { title: 'x' }) });
-    expect(noArtist.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'artist' } });
+  it('adds a painting without an artist as unlabelled', async () => {
+    const r = await t.call('/api/paintings', { method: 'POST', headers: withKey, body: form({ image: IMAGE }, { title: 'x', artist: ' ' }) });
+    expect(r.status).toBe(201);
+    const input = t.services.catalog.addPainting.mock.calls[0][0];
+    expect(input).toMatchObject({ title: 'x' });
+    expect(input.artist).toBeUndefined();
+  });
+
+  it('refuses a painting without an image, with an overlong artist, or as JSON', async () => {
+    const longArtist = await t.call('/api/paintings', { method: 'POST', headers: withKey, body: form({ image: IMAGE }, { artist: 'x'.repeat(201) }) });
+    expect(longArtist.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'artist' } });
     const noImage = await t.call('/api/paintings', { method: 'POST', headers: withKey, body: form({}, { artist: 'A' }) });
     expect(noImage.body.error.code).toBe('IMAGE_MISSING');
     const empty = await t.call('/api/paintings', { method: 'POST', headers: withKey, body: form({ image: Buffer.alloc(0) }, { artist: 'A' }) });

@@ -73,9 +73,15 @@ export class DatasetRepository {
     return row && toDataset(row);
   }
 
-  /** The most recently imported (or re-imported) dataset. */
+  /**
+   * The most recently imported (or re-imported) labelled dataset: what training and evaluation
+   * default to. Unlabelled folders are never it.
+   */
   async latest(): Promise<Dataset | null> {
-    const row = await this.prisma.dataset.findFirst({ orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }] });
+    const row = await this.prisma.dataset.findFirst({
+      where: { layout: { not: 'unlabelled-folder' satisfies DatasetLayout } },
+      orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+    });
     return row && toDataset(row);
   }
 
