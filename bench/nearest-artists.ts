@@ -2,7 +2,9 @@
  * The serving index on an imported corpus: recall@10 against exact search at several ef values,
  * top-1 / top-5 nearest-artist accuracy of test-split paintings queried against the rest of the
  * corpus (their own image excluded) for each artist ranking, and nearest-artist latency by id and
- * by upload. Uses the configured database and the newest complete index (`painter index` first).
+ * by upload; with the model's cohort (stored by `painter index`), the same rankings over
+ * cohort-normalised distances and what normalising costs a query (its radius against the cohort).
+ * Uses the configured database and the newest complete index (`painter index` first).
  *
  *   npx tsx bench/nearest-artists.ts [--queries 500] [--latency 200] [--uploads 40] [--out FILE]
  */
@@ -59,20 +61,33 @@ try {
   // Top-k artist accuracy of every test painting against the rest of the corpus.
   const test = labels.filter((l) => serving.paintings.get(l)?.split === 'test');
   const labelled = (l: number) => serving.paintings.get(l)?.artistId != null;
-  const accuracy = Object.fromEntries(ARTIST_AGGREGATIONS.map((m) => [m, { top1: 0, top5: 0 }]));
+  const norms = serving.norms;
+  const methods = [...ARTIST_AGGREGATIONS.map((m) => ({ name: m, method: m, csls: false })), ...(norms ? ARTIST_AGGREGATIONS.map((m) => ({ name: `${m} (CSLS)`, method: m, csls: true })) : [])];
+  const accuracy = Object.fromEntries(methods.map((m) => [m.name, { top1: 0, top5: 0 }]));
   for (const label of test) {
     const own = serving.paintings.get(label)!.artistId!;
     const hits = serving.index.search(serving.index.vector(label), 51, (l) => l !== label && labelled(l));
     const neighbours = hits.map((h) => ({ ...h, artistId: serving.paintings.get(h.label)!.artistId! }));
-    for (const m of ARTIST_AGGREGATIONS) {
-      const ranked = rankArtists(neighbours, m).map((a) => a.artistId);
-      if (ranked[0] === own) accuracy[m].top1++;
-      if (ranked.slice(0, 5).includes(own)) accuracy[m].top5++;
+    const rx = norms?.radii.get(label) ?? 0;
+    const normalised = neighbours.map((n) => ({ ...n, score: n.distance - (rx + (norms?.radii.get(n.label) ?? 0)) / 2 }));
+    for (const m of methods) {
+      const ranked = rankArtists(m.csls ? normalised : neighbours, m.method).map((a) => a.artistId);
+      if (ranked[0] === own) accuracy[m.name].top1++;
+      if (ranked.slice(0, 5).includes(own)) accuracy[m.name].top5++;
     }
   }
-  for (const m of ARTIST_AGGREGATIONS) {
-    accuracy[m].top1 /= test.length;
-    accuracy[m].top5 /= test.length;
+  for (const m of methods) {
+    accuracy[m.name].top1 /= test.length;
+    accuracy[m.name].top5 /= test.length;
+  }
+  // What normalising adds to a query: its radius against the cohort (an indexed painting's is stored).
+  const radiusMs: number[] = [];
+  if (norms) {
+    for (const label of rng.sample(test, Math.min(Number(values.latency), test.length))) {
+      const t = performance.now();
+      await norms.cohort.radii(serving.index.vector(label));
+      radiusMs.push(performance.now() - t);
+    }
   }
 
   // Latency through the query service (what a request costs without HTTP).
@@ -103,6 +118,7 @@ try {
     exactQueriesPerSecond: truth.queriesPerSecond,
     recall,
     accuracy,
+    cohort: norms ? { paintings: norms.cohort.size, k: norms.cohort.params.k, radiusMs: { median: quantile(radiusMs, 0.5), p95: quantile(radiusMs, 0.95), n: radiusMs.length } } : null,
     latencyMs: {
       byId: { median: quantile(byId, 0.5), p95: quantile(byId, 0.95), n: byId.length },
       byUpload: { median: quantile(byUpload, 0.5), p95: quantile(byUpload, 0.95), n: byUpload.length },
@@ -112,7 +128,8 @@ try {
   console.log('ef    recall@10  min     queries/s   (exact: ' + truth.queriesPerSecond.toFixed(0) + ' queries/s)');
   for (const r of recall) console.log(`${String(r.ef).padEnd(6)}${r.recall.toFixed(4).padEnd(11)}${r.minRecall.toFixed(2).padEnd(8)}${r.queriesPerSecond.toFixed(0)}`);
   console.log(`artist ranking (${test.length} test paintings)   top-1    top-5`);
-  for (const m of ARTIST_AGGREGATIONS) console.log(`${m.padEnd(32)}${accuracy[m].top1.toFixed(3).padEnd(9)}${accuracy[m].top5.toFixed(3)}`);
+  for (const m of methods) console.log(`${m.name.padEnd(32)}${accuracy[m.name].top1.toFixed(3).padEnd(9)}${accuracy[m.name].top5.toFixed(3)}`);
+  if (report.cohort) console.log(`cohort radius of a query (${report.cohort.paintings} cohort paintings, K ${report.cohort.k}): median ${report.cohort.radiusMs.median?.toFixed(2)} ms, p95 ${report.cohort.radiusMs.p95?.toFixed(2)} ms`);
   console.log(`nearest artists by id: median ${report.latencyMs.byId.median?.toFixed(1)} ms, p95 ${report.latencyMs.byId.p95?.toFixed(1)} ms`);
   console.log(`nearest artists by upload: median ${report.latencyMs.byUpload.median?.toFixed(1)} ms, p95 ${report.latencyMs.byUpload.p95?.toFixed(1)} ms`);
   await mkdir(dirname(values.out!), { recursive: true });

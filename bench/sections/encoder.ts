@@ -29,7 +29,7 @@ import { peakFlopsPerSecond } from './peak-flops.js';
 /** One way of running an encoder on n images of size² × 3 pixels in 0..255. */
 type Runner = (pixels: Float32Array, n: number) => Promise<void>;
 
-interface Subject {
+export interface Subject {
   preset: PresetName;
   size: number;
   onnxBytes: Uint8Array;
@@ -57,7 +57,8 @@ async function cnnSubject(preset: PresetName, seed: number): Promise<Subject> {
   };
 }
 
-async function pretrainedSubject(seed: number): Promise<Subject> {
+/** The served pipeline (MobileNetV2, style statistics, head) with random weights, as ONNX bytes and a tfjs runner. */
+export async function pretrainedSubject(seed: number): Promise<Subject> {
   const p = getPreset('pretrained');
   const featurizer = await BackboneFeaturizer.create(DEFAULT_BACKBONE_SPEC);
   const transform: FeatureTransform = { blocks: featurizer.blocks, use: DEFAULT_FEATURE_BLOCKS, mean: null };

@@ -7,28 +7,25 @@
  * probability the server's "same painter?" would give. A pair naming an image that is missing or
  * unreadable gets the stated fallback probability and the image is listed.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { ModelVersion } from '../db/types.js';
 import { resolveInside } from '../dataset/paths.js';
 import { PainterError } from '../errors.js';
-import { BinnedAuc } from '../metrics/binned-auc.js';
 import { embedImages, type EmbedFailure } from '../scoring/embed-images.js';
 import { EmbeddingCache } from '../scoring/embedding-cache.js';
 import { openPairTruth, type PairTruth } from '../scoring/pair-labels.js';
 import { pairScorer } from '../scoring/pair-scorer.js';
-import { IndexSet, openPairsCsv, type PairColumns } from '../scoring/pairs-csv.js';
+import { openPairsCsv, type PairColumns } from '../scoring/pairs-csv.js';
+import { inventoryPairs, writeSubmission } from '../scoring/submission.js';
 import { CalibrationService, type CalibrationInfo } from './calibration-service.js';
 import { ensureCohort } from './cohort-service.js';
 import { EncoderProvider } from './encoder-provider.js';
 
 /** No evidence either way: neutral for the ROC AUC the submission is judged by. */
 export const DEFAULT_FALLBACK = 0.5;
-/** The probabilities are written with this many decimals (the AUC check counts ties as written). */
-const DECIMALS = 6;
 
 export type ScorePhase = 'read pairs' | 'embed' | 'cohort' | 'score';
 
@@ -97,121 +94,72 @@ export async function scorePairs(cfg: Config, repos: Pick<Repositories, 'models'
 
   // Pass 1: the distinct images, and a malformed file refused before any work.
   const reader = await openPairsCsv(req.pairsPath);
-  const idOf = new Map<string, number>();
-  const names: string[] = [];
-  const uses: number[] = [];
-  const seen = new IndexSet();
-  let pairs = 0;
-  const intern = (name: string) => {
-    let id = idOf.get(name);
-    if (id === undefined) {
-      idOf.set(name, (id = names.length));
-      names.push(name);
-      uses.push(0);
-    }
-    uses[id]++;
-  };
-  for await (const row of reader.rows((d, t) => req.onProgress?.('read pairs', d, t))) {
-    if (!seen.add(row.index)) {
-      throw new PainterError('PAIRS_CSV_INVALID', `Line ${row.line} of ${req.pairsPath} repeats the ${reader.columns.names.index ?? 'row'} ${row.index}: each pair needs its own`, {
-        line: row.line,
-        index: row.index,
-      });
-    }
-    intern(row.a);
-    intern(row.b);
-    pairs++;
-  }
-  if (pairs === 0) throw new PainterError('PAIRS_CSV_INVALID', `${req.pairsPath} has a header but no pairs`);
+  const inventory = await inventoryPairs(reader, req.pairsPath, (d, t) => req.onProgress?.('read pairs', d, t), `${out}.pairs-${process.pid}.bin`);
+  const { names, uses, pairs } = inventory;
   const tRead = performance.now();
 
-  // Each distinct image once, through the embedding cache.
-  const paths = names.map((n) => (n === '' ? null : resolveInside(imagesDir, n)));
-  const provider = new EncoderProvider(cfg);
-  const encoder = provider.lazyBulk(model);
-  const cache = await EmbeddingCache.open(embeddingCachePath(cfg, model), { modelVersion: model.version, modelChecksum: model.checksum, dim: encoder.dim });
-  const failures: EmbedFailure[] = [];
-  let vectors: Float32Array;
-  let ok: Uint8Array;
+  let vectors!: Float32Array;
+  let ok!: Uint8Array;
+  let written!: Awaited<ReturnType<typeof writeSubmission>>;
+  let radii: Float32Array | null = null;
   let embedded = 0;
   let fromCache = 0;
   let embedSeconds = 0;
-  let radii: Float32Array | null = null;
   let tEmbed = tRead;
+  let tCohort = tRead;
+  const failures: EmbedFailure[] = [];
+  const dim = model.embeddingDim;
+  const cachePath = embeddingCachePath(cfg, model);
+  let scoreKind: 'distance' | 'csls' = 'distance';
   try {
-    const valid = paths.map((p, i) => (p === null ? -1 : i)).filter((i) => i >= 0);
-    for (const [i, p] of paths.entries()) {
-      if (p === null) failures.push({ index: i, path: names[i], reason: names[i] === '' ? 'empty image name' : 'the name leaves the images folder' });
-    }
-    const result = await embedImages(encoder, valid.map((i) => paths[i]!), { cache, onProgress: (d, t) => req.onProgress?.('embed', d, t) });
-    vectors = new Float32Array(names.length * encoder.dim);
-    ok = new Uint8Array(names.length);
-    valid.forEach((i, row) => {
-      if (!result.ok[row]) return;
-      vectors.set(result.vectors.subarray(row * encoder.dim, (row + 1) * encoder.dim), i * encoder.dim);
-      ok[i] = 1;
-    });
-    for (const f of result.failures) failures.push({ ...f, index: valid[f.index], path: names[valid[f.index]] });
-    embedded = result.embedded;
-    fromCache = result.cached;
-    embedSeconds = result.seconds;
-    tEmbed = performance.now();
+    // Each distinct image once, through the embedding cache.
+    const paths = names.map((n) => (n === '' ? null : resolveInside(imagesDir, n)));
+    const provider = new EncoderProvider(cfg);
+    const encoder = provider.lazyBulk(model);
+    const cache = await EmbeddingCache.open(cachePath, { modelVersion: model.version, modelChecksum: model.checksum, dim: encoder.dim });
+    try {
+      const valid = paths.map((p, i) => (p === null ? -1 : i)).filter((i) => i >= 0);
+      for (const [i, p] of paths.entries()) {
+        if (p === null) failures.push({ index: i, path: names[i], reason: names[i] === '' ? 'empty image name' : 'the name leaves the images folder' });
+      }
+      const result = await embedImages(encoder, valid.map((i) => paths[i]!), { cache, onProgress: (d, t) => req.onProgress?.('embed', d, t) });
+      vectors = new Float32Array(names.length * encoder.dim);
+      ok = new Uint8Array(names.length);
+      valid.forEach((i, row) => {
+        if (!result.ok[row]) return;
+        vectors.set(result.vectors.subarray(row * encoder.dim, (row + 1) * encoder.dim), i * encoder.dim);
+        ok[i] = 1;
+      });
+      for (const f of result.failures) failures.push({ ...f, index: valid[f.index], path: names[valid[f.index]] });
+      embedded = result.embedded;
+      fromCache = result.cached;
+      embedSeconds = result.seconds;
+      tEmbed = performance.now();
 
-    // Radii against the model's cohort, when "same painter?" decides on the normalised distance.
-    if (calibration.pairScore === 'csls' && calibration.csls) {
-      const made = await ensureCohort(model, repos.datasets, (ps) => embedImages(encoder, ps, { cache, onProgress: (d, t) => req.onProgress?.('cohort', d, t) }));
-      if (made && made.cohort.params.k === calibration.csls.params.k) {
-        try {
-          radii = await made.cohort.radii(vectors, undefined, (d, t) => req.onProgress?.('cohort', d, t));
-        } finally {
-          await made.cohort.release();
+      // Radii against the model's cohort, when "same painter?" decides on the normalised distance.
+      if (calibration.pairScore === 'csls' && calibration.csls) {
+        const made = await ensureCohort(model, repos.datasets, (ps) => embedImages(encoder, ps, { cache, onProgress: (d, t) => req.onProgress?.('cohort', d, t) }));
+        if (made && made.cohort.params.k === calibration.csls.params.k) {
+          try {
+            radii = await made.cohort.radii(vectors, undefined, (d, t) => req.onProgress?.('cohort', d, t));
+          } finally {
+            await made.cohort.release();
+          }
         }
       }
+    } finally {
+      await cache.close().catch(() => undefined);
+      encoder.dispose();
+      await provider.close();
     }
-  } finally {
-    await cache.close().catch(() => undefined);
-    encoder.dispose();
-    await provider.close();
-  }
-  const tCohort = performance.now();
+    tCohort = performance.now();
 
-  // Pass 2: every pair, in file order.
-  const scorer = pairScorer(vectors, encoder.dim, calibration, radii);
-  const auc = truth ? new BinnedAuc(10 ** DECIMALS) : null;
-  let unlabelledPairs = 0;
-  let fallbackPairs = 0;
-  const tmp = `${out}.tmp-${process.pid}`;
-  const stream = createWriteStream(tmp);
-  const write = (text: string) => new Promise<void>((res, rej) => (stream.write(text, (e) => (e ? rej(e) : res())) ? res() : stream.once('drain', res)));
-  try {
-    let chunk = 'index,sameArtist\n';
-    for await (const row of reader.rows((d, t) => req.onProgress?.('score', d, t))) {
-      const a = idOf.get(row.a)!;
-      const b = idOf.get(row.b)!;
-      let p: number;
-      if (ok[a] && ok[b]) p = scorer.probability(a, b);
-      else {
-        p = fallback;
-        fallbackPairs++;
-      }
-      const written = p.toFixed(DECIMALS);
-      chunk += `${row.index},${written}\n`;
-      if (chunk.length > 1 << 20) {
-        await write(chunk);
-        chunk = '';
-      }
-      if (truth && auc) {
-        const same = truth.kind === 'pairs' ? await truth.next(row.index) : sameArtist(truth, row.a, row.b);
-        if (same === null) unlabelledPairs++;
-        else auc.add(Number(written), same);
-      }
-    }
-    await write(chunk);
-    await new Promise<void>((res, rej) => stream.end((e?: Error | null) => (e ? rej(e) : res())));
-    await rename(tmp, out);
+    // Pass 2: every pair, in file order.
+    const scorer = pairScorer(vectors, dim, calibration, radii);
+    scoreKind = scorer.kind;
+    written = await writeSubmission(reader, inventory, out, { ok, scorer, fallback, truth, onProgress: (d, t) => req.onProgress?.('score', d, t) });
   } catch (e) {
-    stream.destroy();
-    await rm(tmp, { force: true });
+    if (inventory.spill) await rm(inventory.spill, { force: true });
     throw e;
   }
   const tScore = performance.now();
@@ -219,20 +167,19 @@ export async function scorePairs(cfg: Config, repos: Pick<Repositories, 'models'
   const skipped = failures.sort((x, y) => x.index - y.index).map((f) => ({ image: names[f.index], reason: f.reason, pairs: uses[f.index] }));
   const skippedFile = skipped.length ? `${out}.skipped.csv` : null;
   if (skippedFile) await writeFile(skippedFile, 'image,reason,pairs\n' + skipped.map((s) => `${csvField(s.image)},${csvField(s.reason)},${s.pairs}`).join('\n') + '\n');
-  const counts = auc?.counts;
   return {
     out,
     modelVersion: model.version,
     columns: reader.columns.names,
     pairs,
     images: { distinct: names.length, embedded, fromCache, failed: failures.length },
-    fallbackPairs,
+    fallbackPairs: written.fallbackPairs,
     fallback,
     skipped,
     skippedFile,
-    score: scorer.kind,
+    score: scoreKind,
     calibration: calibration.info,
-    auc: auc && counts && truth ? { value: auc.auc(), positives: counts.positives, negatives: counts.negatives, unlabelledPairs, source: truth.source } : null,
+    auc: written.auc,
     seconds: {
       read: (tRead - t0) / 1000,
       embed: (tEmbed - tRead) / 1000,
@@ -242,14 +189,8 @@ export async function scorePairs(cfg: Config, repos: Pick<Repositories, 'models'
     },
     imagesPerSecond: embedded > 0 && embedSeconds > 0 ? embedded / embedSeconds : null,
     pairsPerSecond: pairs / ((tScore - tCohort) / 1000),
-    cachePath: cache.path,
+    cachePath,
   };
-}
-
-function sameArtist(truth: Extract<PairTruth, { kind: 'artists' }>, a: string, b: string): boolean | null {
-  const x = truth.artistOf(a);
-  const y = truth.artistOf(b);
-  return x === null || y === null ? null : x === y;
 }
 
 function csvField(v: string): string {

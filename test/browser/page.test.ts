@@ -68,6 +68,10 @@ describe.runIf(runBrowserTests)('the web page in Chromium', () => {
     expect(await page.locator('#identify-results .grid .card').count()).toBe(12);
     await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('#identify-results img')].every((i) => i.complete && i.naturalWidth > 0));
     expect(await page.locator('#identify-status').textContent()).toMatch(/5 nearest artists and 12 nearest paintings/);
+    // Whether the painter is among the indexed artists at all, from the model's calibrated rule.
+    const verdict = page.locator('#identify-results .open-set');
+    expect(['indexed-artist', 'no-indexed-artist', 'uncertain']).toContain(await verdict.getAttribute('data-verdict'));
+    expect(await verdict.textContent()).toMatch(/indexed artists|Cannot tell/);
     await shot('nearest-artists');
   });
 
