@@ -44,8 +44,9 @@ export function registerEvaluate(program: Command): void {
     .option('--split <split>', 'split of the imported dataset', oneOf('--split', ['test', 'validation', 'train'] as const), 'test')
     .option('--dataset <dir>', 'evaluate any labelled folder without importing it')
     .option('--seed <n>', 'seed of the sampled pairs and triplets', int('--seed'), 42)
+    .option('--pairs-only', 'only the pair figures of the evaluated paintings: no corpus gallery (no CSLS, nearest-artist accuracy or open-set rule)')
     .option('--json', 'print one JSON object')
-    .action(async (o: { model?: number; baseline?: 'untrained' | 'backbone'; preset?: string; split: 'test' | 'validation' | 'train'; dataset?: string; seed: number; json?: boolean }) => {
+    .action(async (o: { model?: number; baseline?: 'untrained' | 'backbone'; preset?: string; split: 'test' | 'validation' | 'train'; dataset?: string; seed: number; pairsOnly?: boolean; json?: boolean }) => {
       await initBackend(undefined);
       await withDatabase(async (cfg, repos) => {
         const bars = new Map<string, ReturnType<typeof progressBar>>();
@@ -56,6 +57,7 @@ export function registerEvaluate(program: Command): void {
           split: o.split,
           datasetPath: o.dataset,
           seed: o.seed,
+          neighbourhood: !o.pairsOnly,
           onProgress: (phase, done, total) => {
             if (!bars.has(phase)) bars.set(phase, progressBar(phase));
             bars.get(phase)!.update(done, total);
