@@ -238,6 +238,21 @@ for (const target of TARGETS) {
       expect(await repo().listPaintings(b.id)).toHaveLength(5);
     });
 
+    it('stores an unlabelled folder: paintings without artists, listed for search but never for training', async () => {
+      const ds = await repo().upsertDataset({ rootPath: '/data/kaggle-test', name: 'test', layout: 'unlabelled-folder', seed: 0, stats: {} });
+      const unlabelled = (n: number) => painting(n, null as unknown as string, 'unlabelled', { artistSlug: null, relPath: `${n}.jpg` });
+      expect(await repo().replaceContents(ds.id, { artists: [], paintings: [unlabelled(1), unlabelled(2)], skipped: [] })).toMatchObject({ added: 2 });
+      expect(await repo().listPaintings(ds.id)).toEqual([]);
+      expect(await repo().countUnlabelled(ds.id)).toBe(2);
+      const corpus = await new CatalogRepository(db().prisma).corpus({ datasetId: (await newDataset()).id });
+      expect(corpus.map((p) => [p.artistId, p.artistName, p.split])).toEqual([[null, null, 'unlabelled'], [null, null, 'unlabelled']]);
+      // An unlabelled folder is never the dataset training defaults to.
+      expect((await repo().latest())!.layout).toBe('kaggle-train-info');
+      // Exactly the paintings without an artist are in the split 'unlabelled'.
+      expect(await codeOf(repo().replaceContents(ds.id, { artists: [], paintings: [{ ...unlabelled(3), split: 'test' }], skipped: [] }))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(repo().replaceContents(ds.id, { ...contents(), paintings: [painting(9, 'monet', 'unlabelled')] }))).toBe('INVALID_ARGUMENT');
+    });
+
     describe('with paintings added through the API', () => {
       const catalog = () => new CatalogRepository(db().prisma);
       const added = (datasetId: number, n: number, artistName: string, extra: Partial<NewApiPainting> = {}): NewApiPainting => ({
