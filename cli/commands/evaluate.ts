@@ -31,6 +31,12 @@ function printReport(r: EvaluateReport): void {
     console.log(`  open set (${o.protocol.queries.known} known, ${o.protocol.queries.unknown} unknown queries over ${o.protocol.repeats} repeats): detection AUROC / balanced accuracy`);
     for (const s of [...o.scores].sort((a, b) => b.auroc - a.auroc)) console.log(`    ${s.score.padEnd(30)} ${f(s.auroc)}  ${f(s.accuracy)}  (ECE ${f(s.ece)})`);
     console.log(`    chosen: ${o.chosen}; verdicts at ≥ ${o.verdicts.confidence}: ${(100 * o.verdicts.coverage).toFixed(1)}% of queries, right ${o.verdicts.accuracy === null ? 'n/a' : (100 * o.verdicts.accuracy).toFixed(1) + '%'}`);
+    if (o.bestArtist) {
+      const b = o.bestArtist;
+      console.log(`  best artist is the painter (${(100 * b.base).toFixed(1)}% of all queries): AUROC / ECE`);
+      for (const s of [...b.scores].sort((x, y) => y.auroc - x.auroc)) console.log(`    ${s.score.padEnd(30)} ${f(s.auroc)}  (ECE ${f(s.ece)})`);
+      console.log(`    chosen: ${b.chosen}; ECE ${f(b.reliability.ece)}`);
+    }
   }
 }
 

@@ -124,6 +124,8 @@ export const typeDefs = /* GraphQL */ `#graphql
     verdict: String!
     "Probability that the painter is one of the indexed artists (calibrated on held-out artists, equal prior)."
     probabilityIndexed: Float!
+    "Probability that the best-ranked artist is the painter, at the held-out mix of indexed and outside painters; null when not calibrated."
+    probabilityBestArtist: Float
     "The score the rule reads."
     score: String!
     "A verdict is stated at this probability or more."

@@ -82,6 +82,7 @@ export const queryInfoSchema = z.object({ paintingId: z.number().int().nullable(
 export const openSetResultSchema = z.object({
   verdict: z.enum(OPEN_SET_VERDICTS),
   probabilityIndexed: z.number().min(0).max(1),
+  probabilityBestArtist: z.number().min(0).max(1).nullable(),
   score: z.union([z.enum(OPEN_SET_FEATURES), z.literal('learned')]),
   confidence: z.number(),
   evaluationId: z.number().int().nullable(),

@@ -217,6 +217,14 @@ export interface OpenSetEvaluation {
   verdicts: { confidence: number; coverage: number; accuracy: number | null };
   /** Known queries whose best-ranked artist is their own (top-1 with half the test artists in the gallery). */
   knownTop1: number;
+  /** The same scores asked the narrower question: is the best-ranked artist the painter? */
+  bestArtist: {
+    /** Share of all queries (known and unknown) whose best artist is their painter. */
+    base: number;
+    scores: { score: ScoreMeasurement['score']; auroc: number; ece: number }[];
+    chosen: ScoreMeasurement['score'];
+    reliability: { bins: ReliabilityBin[]; ece: number };
+  } | null;
 }
 
 export interface MeasureOptions {
@@ -279,6 +287,7 @@ export function measureOpenSet(run: ProtocolRun, training: ProtocolRun | null, o
     covered += w[i];
     if ((best.oof[i] >= 0.5 ? 1 : 0) === y[i]) right += w[i];
   });
+  const bestArtist = measureBestArtist(run, foldOf, folds, usable);
   let knownCount = 0;
   let top1 = 0;
   for (let r = 0; r < run.rows; r++) {
@@ -303,10 +312,43 @@ export function measureOpenSet(run: ProtocolRun, training: ProtocolRun | null, o
       model: best.final,
       confidence,
       ranking: options.ranking,
+      bestArtist: bestArtist?.rule ?? null,
     },
     reliability: reliability(best.oof, y),
     verdicts: { confidence, coverage: covered, accuracy: covered > 0 ? right / covered : null },
     knownTop1: knownCount ? top1 / knownCount : Number.NaN,
+    bestArtist: bestArtist?.evaluation ?? null,
+  };
+}
+
+/**
+ * P(the best-ranked artist is the painter), over all queries of the protocol (known and unknown
+ * as they come: the probability keeps their frequencies, it is not reweighted to a prior).
+ */
+function measureBestArtist(run: ProtocolRun, foldOf: Int32Array, folds: number, usable: OpenSetFeature[]) {
+  const candidates: { score: OpenSetFeature | 'learned'; features: OpenSetFeature[]; rows: number[]; oof: Float64Array; auroc: number; final: LogisticModel }[] = [];
+  const sets: [OpenSetFeature | 'learned', OpenSetFeature[]][] = [...usable.map((n): [OpenSetFeature, OpenSetFeature[]] => [n, [n]]), ['learned', [...usable]]];
+  for (const [score, features] of sets) {
+    const f = features.map((n) => OPEN_SET_FEATURES.indexOf(n));
+    const rows = finiteRows(run, f);
+    const y = rows.map((r) => run.top1[r]);
+    if (new Set(y).size < 2) continue;
+    const x = column(run, rows, f);
+    const oof = crossFit(x, f.length, y, rows.map((r) => foldOf[r]), folds, false);
+    const auroc = score === 'learned' ? aurocOf(oof, y) : aurocOf(x, y);
+    candidates.push({ score, features, rows, oof, auroc, final: fitLogistic(x, f.length, y, undefined, false) });
+  }
+  if (candidates.length === 0) return null;
+  const best = candidates.reduce((a, b) => (b.auroc > a.auroc ? b : a));
+  const y = best.rows.map((r) => run.top1[r]);
+  return {
+    rule: { score: best.score, features: best.features, model: best.final },
+    evaluation: {
+      base: y.reduce((s, v) => s + v, 0) / y.length,
+      scores: candidates.map((c) => ({ score: c.score, auroc: c.auroc, ece: reliability(c.oof, c.rows.map((r) => run.top1[r]), 10, false).ece })),
+      chosen: best.score,
+      reliability: reliability(best.oof, y, 10, false),
+    },
   };
 }
 
@@ -330,7 +372,7 @@ function artistFolds(artist: Int32Array, folds: number, seed: number): Int32Arra
 }
 
 /** Out-of-fold probabilities: each fold predicted by a model fitted on the others. */
-function crossFit(x: Float64Array, f: number, y: number[], fold: number[], folds: number): Float64Array {
+function crossFit(x: Float64Array, f: number, y: number[], fold: number[], folds: number, balanced = true): Float64Array {
   const out = new Float64Array(y.length);
   for (let k = 0; k < folds; k++) {
     const train = y.map((_, i) => i).filter((i) => fold[i] !== k);
@@ -343,7 +385,7 @@ function crossFit(x: Float64Array, f: number, y: number[], fold: number[], folds
     }
     const xt = new Float64Array(train.length * f);
     train.forEach((i, r) => xt.set(x.subarray(i * f, (i + 1) * f), r * f));
-    const m = fitLogistic(xt, f, labels);
+    const m = fitLogistic(xt, f, labels, undefined, balanced);
     for (const i of test) out[i] = logisticProbability(m, x.subarray(i * f, (i + 1) * f));
   }
   return out;
@@ -375,8 +417,8 @@ function balancedAccuracy(p: Float64Array, y: number[], threshold: number): numb
   return right;
 }
 
-function reliability(p: Float64Array, y: number[], bins = 10): { bins: ReliabilityBin[]; ece: number } {
-  const w = classWeights(y);
+function reliability(p: Float64Array, y: number[], bins = 10, balanced = true): { bins: ReliabilityBin[]; ece: number } {
+  const w = balanced ? classWeights(y) : y.map(() => 1 / y.length);
   const out: ReliabilityBin[] = Array.from({ length: bins }, (_, b) => ({ lo: b / bins, hi: (b + 1) / bins, count: 0, weight: 0, meanPredicted: 0, observed: 0 }));
   for (let i = 0; i < y.length; i++) {
     const bin = out[Math.min(bins - 1, Math.floor(p[i] * bins))];

@@ -1,7 +1,8 @@
 /**
  * Logistic regression on a few features, P(y = 1 | x) = σ(b + w·x), fitted by Newton's method
- * with the two classes weighted equally and a small ridge penalty on w (so separable data still
- * gives finite weights). The open-set detector uses it; the one-feature distance calibration in
+ * with a small ridge penalty on w (so separable data still gives finite weights). By default the
+ * two classes are weighted equally (the probability is for an equal prior); `balanced: false`
+ * keeps the rows' own class frequencies. The open-set detector uses it; the one-feature distance calibration in
  * calibration.ts is the special case kept there. Written here because it is a handful of features
  * and twenty Newton steps: no library is worth the dependency.
  */
@@ -16,7 +17,7 @@ export interface LogisticModel {
 }
 
 /** `rows` holds n rows of `f` features; `labels` n zeros and ones. */
-export function fitLogistic(rows: Float64Array, f: number, labels: ArrayLike<number>, ridge = 1e-3): LogisticModel {
+export function fitLogistic(rows: Float64Array, f: number, labels: ArrayLike<number>, ridge = 1e-3, balanced = true): LogisticModel {
   const n = labels.length;
   if (rows.length !== n * f) throw new RangeError(`${rows.length} values for ${n} rows of ${f} features`);
   let positives = 0;
@@ -27,8 +28,8 @@ export function fitLogistic(rows: Float64Array, f: number, labels: ArrayLike<num
   for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j] += rows[i * f + j] / n;
   for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) scale[j] += (rows[i * f + j] - mean[j]) ** 2 / n;
   for (let j = 0; j < f; j++) scale[j] = Math.sqrt(scale[j]) || 1;
-  const wPos = 0.5 / positives;
-  const wNeg = 0.5 / (n - positives);
+  const wPos = balanced ? 0.5 / positives : 1 / n;
+  const wNeg = balanced ? 0.5 / (n - positives) : 1 / n;
 
   const p = f + 1; // parameters: intercept, then the weights
   const beta = new Float64Array(p);

@@ -127,12 +127,16 @@ export interface OpenSetRule {
   confidence: number;
   /** How the artists were ranked when the rule was calibrated (the features depend on it). */
   ranking: 'raw' | 'csls';
+  /** P(the best-ranked artist is the painter), fitted at the protocol's own mix of known and unknown painters; null when not calibrated. */
+  bestArtist?: { score: OpenSetFeature | 'learned'; features: OpenSetFeature[]; model: LogisticModel } | null;
 }
 
 export interface OpenSetAnswer {
   verdict: OpenSetVerdict;
   /** Probability that the painter is one of the indexed artists (equal prior of indexed and not). */
   probabilityIndexed: number;
+  /** Probability that the best-ranked artist is the painter (at the held-out mix of known and unknown painters); null without that calibration. */
+  probabilityBestArtist: number | null;
   score: OpenSetRule['score'];
 }
 
@@ -142,7 +146,12 @@ export function openSetAnswer(rule: OpenSetRule, features: Float64Array): OpenSe
   if (x.some((v) => !Number.isFinite(v))) return null;
   const p = logisticProbability(rule.model, x);
   const verdict: OpenSetVerdict = p >= rule.confidence ? 'indexed-artist' : p <= 1 - rule.confidence ? 'no-indexed-artist' : 'uncertain';
-  return { verdict, probabilityIndexed: p, score: rule.score };
+  let best: number | null = null;
+  if (rule.bestArtist) {
+    const xb = rule.bestArtist.features.map((f) => features[OPEN_SET_FEATURES.indexOf(f)]);
+    if (xb.every((v) => Number.isFinite(v))) best = logisticProbability(rule.bestArtist.model, xb);
+  }
+  return { verdict, probabilityIndexed: p, probabilityBestArtist: best, score: rule.score };
 }
 
 /**

@@ -58,6 +58,10 @@ const resultSchema = z.object({
         model: logisticSchema,
         confidence: z.number().gt(0.5).lt(1),
         ranking: z.enum(['raw', 'csls']),
+        bestArtist: z
+          .object({ score: z.union([z.enum(OPEN_SET_FEATURES), z.literal('learned')]), features: z.array(z.enum(OPEN_SET_FEATURES)).min(1), model: logisticSchema })
+          .nullable()
+          .optional(),
       }),
     })
     .nullable()

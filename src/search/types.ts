@@ -75,6 +75,8 @@ export interface OpenSetResult {
   verdict: OpenSetVerdict;
   /** Probability that the painter is one of the indexed artists, calibrated on held-out artists (equal prior of indexed and not). */
   probabilityIndexed: number;
+  /** Probability that the best-ranked artist is the painter (at the held-out mix of known and unknown painters); null when the evaluation did not calibrate it. */
+  probabilityBestArtist: number | null;
   /** The score the rule reads (see README, "Open set"). */
   score: OpenSetRule['score'];
   /** A verdict is stated at this probability or more. */

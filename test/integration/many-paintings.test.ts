@@ -92,6 +92,12 @@ describe('many paintings at once', () => {
       for (const s of o.scores) expect(s.auroc).toBeGreaterThanOrEqual(0);
       expect(o.rule.features.length).toBeGreaterThan(0);
       expect(o.reliability.bins).toHaveLength(10);
+      // The narrower question (is the best-ranked artist the painter?), at the queries' own mix.
+      expect(o.bestArtist).not.toBeNull();
+      expect(o.bestArtist!.base).toBeGreaterThan(0);
+      expect(o.bestArtist!.base).toBeLessThan(1);
+      expect(o.bestArtist!.reliability.bins).toHaveLength(10);
+      expect(o.rule.bestArtist?.features.length).toBeGreaterThan(0);
       const model = (await repos.models.get(modelVersion))!;
       expect(existsSync(join(model.dir, 'cohort.json'))).toBe(true);
     });
@@ -304,7 +310,7 @@ describe('many paintings at once', () => {
         verifyPairs(pairs: [{ a: { paintingId: 1 }, b: { paintingId: 2 } }, { a: { paintingId: 1 }, b: { paintingId: 999999 } }]) {
           succeeded failed items { index result { sameArtist score { kind value } } error { code } } }
         nearestArtistsBatch(images: [{ paintingId: 3 }, { uploadId: "gone" }], k: 2) {
-          items { index result { ranking openSet { verdict probabilityIndexed } artists { artistId } } error { code } } }
+          items { index result { ranking openSet { verdict probabilityIndexed probabilityBestArtist } artists { artistId } } error { code } } }
       }`;
       const r = await json('/graphql', post({ query }));
       expect(r.status).toBe(200);

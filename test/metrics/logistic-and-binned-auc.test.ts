@@ -25,6 +25,22 @@ describe('fitLogistic', () => {
     expect(logisticLogit(m, [1, 0]) - logisticLogit(m, [0, 0])).toBeCloseTo(2, 0.5);
   });
 
+  it('keeps the classes\' own frequencies when not balanced: the intercept of the drawing model comes back too', () => {
+    const rng = new Rng(4);
+    const n = 20_000;
+    const x = new Float64Array(n);
+    const y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      x[i] = rng.uniform(-2, 2);
+      y.push(rng.next() < 1 / (1 + Math.exp(-(-1.5 + 2 * x[i]))) ? 1 : 0);
+    }
+    const m = fitLogistic(x, 1, y, 1e-6, false);
+    expect(logisticLogit(m, [0])).toBeCloseTo(-1.5, 0.5);
+    expect(logisticLogit(m, [1]) - logisticLogit(m, [0])).toBeCloseTo(2, 0.5);
+    // Balanced, the intercept moves towards an equal prior (the positives are the rarer class here).
+    expect(logisticLogit(fitLogistic(x, 1, y, 1e-6), [0])).toBeGreaterThan(logisticLogit(m, [0]) + 0.2);
+  });
+
   it('refuses one class only', () => {
     expect(() => fitLogistic(Float64Array.of(1, 2), 1, [1, 1])).toThrow(RangeError);
   });

@@ -54,6 +54,25 @@ describe('open-set features', () => {
     expect(at(3).verdict).toBe('no-indexed-artist');
     expect(openSetAnswer({ ...rule, features: ['radius-gap'] }, f.map(() => NaN))).toBeNull();
   });
+
+  it('gives the probability that the best artist is the painter from its own model, or null without one', () => {
+    const rule: OpenSetRule = {
+      score: 'best-artist-distance',
+      features: ['best-artist-distance'],
+      model: { intercept: 0, weights: [2], mean: [-2], scale: [1] },
+      confidence: 0.75,
+      ranking: 'raw',
+      // P(best is the painter) = σ(1 + 3·(share − 0.5)): σ(1) at a share of ½.
+      bestArtist: { score: 'best-artist-share-of-10', features: ['best-artist-share-of-10'], model: { intercept: 1, weights: [3], mean: [0.5], scale: [1] } },
+    };
+    const x = Float64Array.from(OPEN_SET_FEATURES, (n) => (n === 'best-artist-distance' ? -2 : n === 'best-artist-share-of-10' ? 0.5 : NaN));
+    expect(openSetAnswer(rule, x)!.probabilityBestArtist).toBeCloseTo(1 / (1 + Math.exp(-1)), 10);
+    expect(openSetAnswer({ ...rule, bestArtist: null }, x)!.probabilityBestArtist).toBeNull();
+    const noShare = x.map((v, i) => (OPEN_SET_FEATURES[i] === 'best-artist-share-of-10' ? NaN : v));
+    const answer = openSetAnswer(rule, noShare)!;
+    expect(answer.probabilityIndexed).toBeCloseTo(0.5, 10);
+    expect(answer.probabilityBestArtist).toBeNull();
+  });
 });
 
 describe('servedCalibration', () => {

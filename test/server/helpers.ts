@@ -34,7 +34,7 @@ export const artist: ArtistSummary = { id: 3, name: 'Vincent van Gogh', slug: 'v
 const queryInfo = { paintingId: null, modelVersion: 2, indexId: 4, tookMs: 12.5 };
 export const nearest = {
   artists: [{ artistId: 3, artist: 'Vincent van Gogh', distance: 0.42, normalisedDistance: null, score: 0.8, paintings: [{ ...painting, distance: 0.4 }] }],
-  openSet: { verdict: 'uncertain' as const, probabilityIndexed: 0.6, score: 'radius-gap' as const, confidence: 0.75, evaluationId: 5 },
+  openSet: { verdict: 'uncertain' as const, probabilityIndexed: 0.6, probabilityBestArtist: 0.2, score: 'radius-gap' as const, confidence: 0.75, evaluationId: 5 },
   ranking: 'raw' as const,
   query: queryInfo,
 };

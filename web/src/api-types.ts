@@ -42,6 +42,7 @@ export interface QueryInfo {
 export interface OpenSetResult {
   verdict: 'indexed-artist' | 'no-indexed-artist' | 'uncertain';
   probabilityIndexed: number;
+  probabilityBestArtist: number | null;
   score: string;
   confidence: number;
   evaluationId: number | null;

@@ -121,12 +121,13 @@ export function identifyView(actions: PaintingActions & { compareUpload(file: Fi
   function openSetNote(o: OpenSetResult | null): HTMLElement | null {
     if (!o) return null;
     const p = percent(o.probabilityIndexed);
+    const best = o.probabilityBestArtist !== null ? ` The first artist below is the painter with probability ${percent(o.probabilityBestArtist)}.` : '';
     const text =
-      o.verdict === 'indexed-artist'
+      (o.verdict === 'indexed-artist'
         ? `Likely by one of the indexed artists (${p} probability that the painter is indexed).`
         : o.verdict === 'no-indexed-artist'
           ? `None of the indexed artists: probably by a painter outside the corpus (${percent(1 - o.probabilityIndexed)} probability). The artists below are only the least far.`
-          : `Cannot tell whether the painter is among the indexed artists (${p} probability that they are); treat the artists below as candidates.`;
+          : `Cannot tell whether the painter is among the indexed artists (${p} probability that they are); treat the artists below as candidates.`) + best;
     return h('p', { class: `open-set ${o.verdict}`, role: 'status', 'data-verdict': o.verdict }, text);
   }
 
