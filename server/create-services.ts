@@ -14,6 +14,7 @@ import { LiveIndex } from '../src/services/live-index.js';
 import { ModelService } from '../src/services/model-service.js';
 import { QueryService } from '../src/services/query-service.js';
 import { UploadStore } from '../src/services/upload-store.js';
+import { mapWithUrls, nearestWithUrls, similarWithUrls, withUrls } from './http/painting-urls.js';
 import type { ServerServices } from './services.js';
 
 export interface CoreServices {
@@ -42,8 +43,8 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
 
   const api: ServerServices = {
     query: {
-      nearestArtists: (image, o) => queries.nearestArtists(image, o),
-      similarPaintings: (image, o) => queries.similarPaintings(image, o),
+      nearestArtists: (image, o) => queries.nearestArtists(image, o).then(nearestWithUrls),
+      similarPaintings: (image, o) => queries.similarPaintings(image, o).then(similarWithUrls),
       verify: (a, b) => queries.verify(a, b),
     },
     uploads: {
@@ -55,11 +56,11 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
     catalog: {
       artists: (p) => catalog.artists(p),
       artist: (id) => catalog.artist(id),
-      paintings: (p) => catalog.paintings(p),
-      painting: (id) => catalog.painting(id),
+      paintings: (p) => catalog.paintings(p).then((page) => ({ ...page, items: page.items.map(withUrls) })),
+      painting: (id) => catalog.painting(id).then(withUrls),
       imageFile: (id) => catalog.imageFile(id),
       thumbnail: (id, size) => catalog.thumbnail(id, size),
-      addPainting: (input) => catalog.addPainting(input),
+      addPainting: (input) => catalog.addPainting(input).then(withUrls),
       removePainting: (id) => catalog.removePainting(id),
     },
     models: {
@@ -85,7 +86,7 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
           building,
         };
       },
-      embeddingMap: (options) => maps.map(options),
+      embeddingMap: (options) => maps.map(options).then(mapWithUrls),
     },
     jobs: {
       startIndex: (input) => jobs.startIndex(input).then(toApiJob),

@@ -287,7 +287,7 @@ export const typeDefs = /* GraphQL */ `#graphql
     job(id: ID!): Job
   }
 
-  "Every mutation needs an API key (x-api-key or Authorization: Bearer)."
+  "Every mutation needs an admin key (x-api-key or Authorization: Bearer)."
   type Mutation {
     "Rebuild the index (default: with the newest complete model) as a job; fails with JOB_CONFLICT while one runs."
     rebuildIndex(modelVersion: Int): Job!

@@ -119,6 +119,23 @@ export const addPaintingFields = z.object({
 });
 
 export const modelVersionBody = z.object({ modelVersion: versionSchema.optional() });
+
+// ---- path parameters and documented bodies ------------------------------------------------------
+
+export const idParams = z.object({ id: idSchema });
+export const versionParams = z.object({ version: versionSchema });
+export const jobIdParams = z.object({ id: jobIdSchema });
+
+/** A file part of a multipart body (documentation: multer reads it, the services validate it). */
+const filePart = z.string().meta({ format: 'binary', description: 'An image file: JPEG, PNG, WebP, GIF or TIFF' });
+
+export const imageForm = z.object({ image: filePart });
+export const addPaintingForm = addPaintingFields.extend({ image: filePart });
+/** `a` and `b`: each a file, or a painting id as a text field. */
+export const pairForm = z.object({ a: z.union([filePart, z.string()]), b: z.union([filePart, z.string()]) });
+/** Each side a painting id, or `{ paintingId }` / `{ uploadId }`. */
+const pairSide = z.union([idSchema, imageRefObject]);
+export const pairJson = z.object({ a: pairSide, b: pairSide });
 export const trainBody = z.object({
   preset: z.enum(PRESET_NAMES).optional(),
   epochs: int(1, 1000).optional(),

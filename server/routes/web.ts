@@ -10,7 +10,7 @@ import express, { Router } from 'express';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-const CONTENT_SECURITY_POLICY = [
+export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   // blob: previews of the files chosen for upload, before they are sent.
   "img-src 'self' blob: data:",
@@ -24,6 +24,7 @@ export function webRoutes(dir: string = DEFAULT_WEB_DIR): Router {
   const r = Router();
   r.use((req, res, next) => {
     if (req.path.startsWith('/api/') || req.path === '/graphql') return next();
+    res.locals.route = 'static';
     res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.set('X-Content-Type-Options', 'nosniff');
     res.set('Referrer-Policy', 'same-origin');

@@ -78,7 +78,7 @@ for (const target of TARGETS) {
           dataDir: join(dir, 'data'),
           databaseUrl,
           port: 0,
-          apiKeys: [KEY],
+          adminKeys: [KEY],
           maxUploadBytes: 2 * 1024 * 1024,
           rateLimitPerMinute: 0,
         },

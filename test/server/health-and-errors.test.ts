@@ -43,7 +43,18 @@ describe('errors', () => {
     const r = await t.call('/api/nowhere');
     expect(r.status).toBe(404);
     expect(r.body.error).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
-    expect((await t.call('/api/paintings', { method: 'PUT' })).body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('answers a method a route does not take with 405 and Allow', async () => {
+    const put = await t.call('/api/paintings', { method: 'PUT' });
+    expect(put).toMatchObject({ status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED' } } });
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    // Not "Invalid id": 'nearest' is a route of its own, answering POST only.
+    const nearest = await t.call('/api/artists/nearest');
+    expect(nearest).toMatchObject({ status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED', message: 'GET is not answered at /api/artists/nearest: use POST' } } });
+    expect(nearest.headers.get('allow')).toBe('POST');
+    expect((await t.call('/api/paintings/similar')).status).toBe(405);
+    expect((await t.call('/api/jobs/train')).headers.get('allow')).toBe('POST');
   });
 
   it('answers malformed JSON with 400 BAD_REQUEST', async () => {

@@ -8,9 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi, type Mock } from 'vitest';
-import type { PaintingSummary } from '../../src/search/types.js';
 import { createApp, type CreateAppOptions } from '../../server/app.js';
-import type { ArtistSummary, Job, ModelSummary, RocEvaluation, ServerServices } from '../../server/services.js';
+import type { ArtistSummary, Job, ModelSummary, PaintingSummary, RocEvaluation, ServerServices } from '../../server/services.js';
 
 export const KEY = 'key-0123456789abcdef';
 export const OTHER_KEY = 'second-key-xyz';
@@ -161,7 +160,7 @@ export async function startTestServer(config: Partial<CreateAppOptions['config']
   const log = { info: vi.fn<(m: string) => void>(), warn: vi.fn<(m: string) => void>() };
   const { app, close } = await createApp({
     services,
-    config: { apiKeys: [KEY, OTHER_KEY], maxUploadBytes: MAX_UPLOAD, graphqlIntrospection: true, ...config },
+    config: { adminKeys: [KEY, OTHER_KEY], maxUploadBytes: MAX_UPLOAD, graphqlIntrospection: true, ...config },
     log,
     webDir,
   });
