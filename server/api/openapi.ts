@@ -18,6 +18,9 @@ const ACCESS_NOTE: Record<Access, string> = {
 
 const RATE_LIMITED_PREFIXES = ['/api/', '/graphql'];
 
+/** The reference lists its sections in this order; a tag not listed comes last. */
+const TAG_ORDER = ['Search', 'Catalog', 'Models', 'Index', 'Jobs', 'GraphQL', 'Operations'];
+
 export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { version: string }): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
@@ -31,9 +34,11 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { versio
       version: info.version,
       description: 'Upload a painting → its nearest artists with the paintings that support the answer; do two paintings share a painter; model versions, ROC evaluations, the index and jobs. Errors are `{"error": {"code", "message", "details"}}` with the status of their code.',
     },
-    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    tags: [...new Set(routes.map((r) => r.tag))].sort((a, b) => rank(a) - rank(b)).map((name) => ({ name })),
   });
 }
+
+const rank = (tag: string) => (TAG_ORDER.includes(tag) ? TAG_ORDER.indexOf(tag) : TAG_ORDER.length);
 
 function pathConfig(route: AnyRoute): RouteConfig {
   const note = ACCESS_NOTE[route.access];

@@ -32,7 +32,8 @@ export function webRoutes(dir: string = DEFAULT_WEB_DIR): Router {
   });
   if (!existsSync(join(dir, 'index.html'))) {
     // A checkout where the page was never built: say how to build it instead of a bare 404.
-    r.get(['/', '/index.html'], (_req, res) => {
+    r.use((req, res, next) => {
+      if (req.method !== 'GET' || (req.path !== '/' && req.path !== '/index.html')) return next();
       res.status(503).type('text/plain').send('The web page has not been built: run `npm run build:web` (npm start does it first).\n');
     });
     return r;
