@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { Config } from '../src/config.js';
 import type { Repositories } from '../src/db/repositories/repositories.js';
+import { NO_INSTRUMENTS, type Instruments } from '../src/instruments.js';
 import { EmbeddingMapService } from '../src/services/embedding-map-service.js';
 import { EncoderProvider } from '../src/services/encoder-provider.js';
 import { CatalogService } from '../src/services/catalog-service.js';
@@ -30,9 +31,9 @@ export interface CoreServices {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createServices(cfg: Config, repos: Repositories, log: Logger, train?: TrainFunction): CoreServices {
+export function createServices(cfg: Config, repos: Repositories, log: Logger, train?: TrainFunction, instruments: Instruments = NO_INSTRUMENTS): CoreServices {
   const live = new LiveIndex();
-  const encoders = new EncoderProvider(cfg);
+  const encoders = new EncoderProvider(cfg, instruments);
   const indexes = new IndexService(cfg, repos, live, encoders, log);
   const uploads = new UploadStore(join(cfg.dataDir, 'uploads'));
   const queries = new QueryService(repos, live, encoders, uploads);

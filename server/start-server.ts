@@ -15,9 +15,16 @@ import type { TrainFunction } from '../src/services/job-service.js';
 import { trainModel } from '../training/train-service.js';
 import { createApp } from './app.js';
 import { createServices, type CoreServices } from './create-services.js';
+import { createLogger, serviceLogger, type Pino } from './observability/logging.js';
+import { createMetrics, type ServerMetrics } from './observability/metrics.js';
 
 export interface StartOptions {
+  /** Where the services' messages go (default: the logger). */
   log?: Logger;
+  /** Request lines and everything else (default: pino on stderr, as PAINTER_LOG_FORMAT says). */
+  logger?: Pino;
+  /** The process's metrics registry (default: a fresh one with Node's process metrics). */
+  metrics?: ServerMetrics;
   /** Generate, train and index a demo corpus when nothing has been imported (default true). */
   demo?: boolean;
   /** Host to bind (default all interfaces). */
@@ -31,16 +38,16 @@ export interface RunningServer {
   server: Server;
   core: CoreServices;
   db: Database;
+  log: Logger;
+  metrics: ServerMetrics;
   close(): Promise<void>;
 }
 
-export const consoleLogger: Logger = {
-  info: (m) => process.stderr.write(`${new Date().toISOString()} ${m}\n`),
-  warn: (m) => process.stderr.write(`${new Date().toISOString()} warning: ${m}\n`),
-};
-
 export async function startServer(cfg: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? consoleLogger;
+  const logger = options.logger ?? createLogger(cfg);
+  const log = options.log ?? serviceLogger(logger);
+  // Built once for the process and handed to everything that measures.
+  const metrics = options.metrics ?? createMetrics();
   const backend = describeBackend(await initBackend(cfg.backend));
   log.info(backend);
   const db = await openDatabase(cfg);
@@ -56,7 +63,7 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
     });
     return { version: r.version, seconds: r.seconds };
   };
-  const core = createServices(cfg, repos, log, train);
+  const core = createServices(cfg, repos, log, train, metrics.instruments);
   try {
     const stale = await core.jobs.recoverInterrupted();
     if (stale) log.warn(`${stale} job(s) interrupted by the last stop marked failed`);
@@ -75,7 +82,7 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
     throw e;
   }
 
-  const { app, close: closeApp } = await createApp({ services: core.api, config: cfg });
+  const { app, close: closeApp } = await createApp({ services: core.api, config: cfg, logger, log, metrics });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(cfg.port, options.host ?? '0.0.0.0', () => resolve(s));
     s.once('error', reject);
@@ -90,6 +97,8 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
     server,
     core,
     db,
+    log,
+    metrics,
     close() {
       closing ??= (async () => {
         // Stop accepting; idle keep-alive connections close now, busy ones get the grace period.

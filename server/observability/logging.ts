@@ -34,8 +34,9 @@ export const REDACTED_PATHS = [
 export function createLogger(cfg: Pick<Config, 'logFormat' | 'logLevel'>, destination?: DestinationStream): Pino {
   const options = { level: cfg.logLevel, base: { pid: process.pid }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   if (destination) return pino(options, destination);
-  if (cfg.logFormat === 'pretty') return pino(options, PinoPretty({ destination: 2, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
-  return pino(options, pino.destination({ dest: 2, sync: false }));
+  if (cfg.logFormat === 'pretty') return pino(options, PinoPretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  // Synchronous: a line written just before the process exits (a CLI command, a crash) is not lost.
+  return pino(options, pino.destination({ dest: 2, sync: true }));
 }
 
 /** The services' Logger interface over pino. */
@@ -61,7 +62,9 @@ export function requestLogger(log: Pino): RequestHandler {
       req: (req: IncomingMessage & { id?: unknown }) => ({ method: req.method, url: (req.url ?? '').slice(0, 512) }),
       res: (res: ServerResponse) => ({ status: res.statusCode }),
     },
-    customProps: (_req, res) => ({ route: routeOf(res) }),
+    // The route is known once routing ran: added to the finishing line only.
+    customSuccessObject: (_req, res, line: object) => ({ ...line, route: routeOf(res) }),
+    customErrorObject: (_req, res, _err, line: object) => ({ ...line, route: routeOf(res) }),
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     customSuccessMessage: (req, res) => `${req.method} ${routeOf(res)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(res)} ${res.statusCode}`,

@@ -154,7 +154,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(config: Partial<CreateAppOptions['config']> = {}, webDir?: string): Promise<TestServer> {
+export async function startTestServer(
+  config: Partial<CreateAppOptions['config']> = {},
+  webDir?: string,
+  extra: Pick<CreateAppOptions, 'logger' | 'metrics'> = {},
+): Promise<TestServer> {
   const files = imageFiles();
   const services = fakeServices(files);
   const log = { info: vi.fn<(m: string) => void>(), warn: vi.fn<(m: string) => void>() };
@@ -163,6 +167,7 @@ export async function startTestServer(config: Partial<CreateAppOptions['config']
     config: { adminKeys: [KEY, OTHER_KEY], maxUploadBytes: MAX_UPLOAD, graphqlIntrospection: true, ...config },
     log,
     webDir,
+    ...extra,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
