@@ -19,7 +19,7 @@ import type { StoredUpload } from '../src/shapes/uploads.js';
 export type { ArtistSummary, EmbeddingMap, IndexStatus, Job, ModelSummary, Page, PaintingSummary, RocEvaluation, StoredUpload };
 
 export interface PageRequest {
-  /** 1–200, default 50. */
+  /** 1 to MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE (src/db/repositories/pagination.ts). */
   limit?: number;
   after?: string | null;
 }

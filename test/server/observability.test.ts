@@ -10,7 +10,8 @@ import { createLogger } from '../../server/observability/logging.js';
 import { createMetrics } from '../../server/observability/metrics.js';
 import { form, KEY, startTestServer, type TestServer } from './helpers.js';
 
-const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.]+(e[-+]?[0-9]+)?|NaN|[-+]Inf)$/;
+// Prometheus reads values with Go's ParseFloat, which takes NaN and Inf in any case (prom-client writes "Nan").
+const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.]+(e[-+]?[0-9]+)?|nan|[-+]inf)$/i;
 
 /** Parses the text exposition format strictly enough to catch a malformed line. */
 function parsePrometheus(text: string): Map<string, number> {
