@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../src/config.js';
 import { isPainterError } from '../src/errors.js';
+import { registerBackup } from './commands/backup.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerImport } from './commands/import.js';
 import { registerIndex } from './commands/index.js';
@@ -26,6 +27,7 @@ registerEvaluate(program);
 registerModels(program);
 registerIndex(program);
 registerServe(program);
+registerBackup(program);
 
 try {
   await program.parseAsync(process.argv);

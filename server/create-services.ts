@@ -4,7 +4,10 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../src/config.js';
+import type { Database } from '../src/db/client.js';
 import type { Repositories } from '../src/db/repositories/repositories.js';
+import { backupName, createBackup } from '../src/backup/backup.js';
+import { PainterError } from '../src/errors.js';
 import { NO_INSTRUMENTS, type Instruments } from '../src/instruments.js';
 import { EmbeddingMapService } from '../src/services/embedding-map-service.js';
 import { EncoderProvider } from '../src/services/encoder-provider.js';
@@ -31,7 +34,15 @@ export interface CoreServices {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createServices(cfg: Config, repos: Repositories, log: Logger, train?: TrainFunction, instruments: Instruments = NO_INSTRUMENTS): CoreServices {
+export interface ServiceOptions {
+  train?: TrainFunction;
+  /** Where the core reports its measurements (default: nowhere). */
+  instruments?: Instruments;
+  /** The open database, for backups (without it, backups are refused). */
+  db?: Database;
+}
+
+export function createServices(cfg: Config, repos: Repositories, log: Logger, { train, instruments = NO_INSTRUMENTS, db }: ServiceOptions = {}): CoreServices {
   const live = new LiveIndex();
   const encoders = new EncoderProvider(cfg, instruments);
   const indexes = new IndexService(cfg, repos, live, encoders, log);
@@ -95,6 +106,24 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
       startEvaluation: (input) => jobs.startEvaluation(input).then(toApiJob),
       get: (id) => jobs.get(id).then(toApiJob),
       list: () => jobs.list().then((l) => l.map(toApiJob)),
+    },
+    backups: {
+      create: async () => {
+        if (!db) throw new PainterError('BACKUP_FAILED', 'This server was started without access to its database for backups');
+        const name = backupName();
+        const { dir, manifest } = await createBackup(cfg, db, join(cfg.backupDir, name), { activeBuildId: live.serving?.buildId, log: (m) => log.info(m) });
+        return {
+          name,
+          dir,
+          createdAt: manifest.createdAt,
+          method: manifest.database.method,
+          modelVersions: manifest.contents.modelVersions,
+          indexBuild: manifest.contents.indexBuild,
+          addedPaintings: manifest.contents.addedPaintings,
+          files: manifest.files.length,
+          bytes: manifest.files.reduce((s, f) => s + f.bytes, 0),
+        };
+      },
     },
     health: {
       ready: async () => {

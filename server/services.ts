@@ -15,8 +15,9 @@ import type { ModelSummary, RocEvaluation } from '../src/shapes/models.js';
 import type { ApiNearestArtistsResult, ApiPaintingSummary as PaintingSummary, ApiSimilarPaintingsResult } from '../src/shapes/search.js';
 import type { Readiness } from '../src/shapes/health.js';
 import type { StoredUpload } from '../src/shapes/uploads.js';
+import type { BackupRecord } from '../src/shapes/backups.js';
 
-export type { ArtistSummary, EmbeddingMap, IndexStatus, Job, ModelSummary, Page, PaintingSummary, RocEvaluation, StoredUpload };
+export type { ArtistSummary, BackupRecord, EmbeddingMap, IndexStatus, Job, ModelSummary, Page, PaintingSummary, RocEvaluation, StoredUpload };
 
 export interface PageRequest {
   /** 1 to MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE (src/db/repositories/pagination.ts). */
@@ -78,6 +79,10 @@ export interface ServerServices {
     startEvaluation(input: StartEvaluateJob): Promise<Job>;
     get(id: string): Promise<Job>;
     list(): Promise<Job[]>;
+  };
+  backups: {
+    /** A consistent backup of the metadata, models and serving index into the backup folder. */
+    create(): Promise<BackupRecord>;
   };
   health: {
     /** Database reachable and an index loaded; `reasons` names what is missing. */

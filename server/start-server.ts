@@ -9,6 +9,7 @@ import { describeBackend, initBackend } from '../src/compute/backend.js';
 import type { Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { createRepositories } from '../src/db/repositories/repositories.js';
+import { writeServerLock } from '../src/backup/server-lock.js';
 import { prepareDemo } from '../src/demo/prepare-demo.js';
 import type { Logger } from '../src/services/index-service.js';
 import type { TrainFunction } from '../src/services/job-service.js';
@@ -63,7 +64,7 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
     });
     return { version: r.version, seconds: r.seconds };
   };
-  const core = createServices(cfg, repos, log, train, metrics.instruments);
+  const core = createServices(cfg, repos, log, { train, instruments: metrics.instruments, db });
   try {
     const stale = await core.jobs.recoverInterrupted();
     if (stale) log.warn(`${stale} job(s) interrupted by the last stop marked failed`);
@@ -90,6 +91,7 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address}:${address.port}`;
   log.info(`listening on ${url} (REST under /api, GraphQL at /graphql)`);
+  const unlock = await writeServerLock(cfg.dataDir, { pid: process.pid, url, database: db.kind, startedAt: new Date().toISOString() }).catch(() => async () => undefined);
 
   let closing: Promise<void> | null = null;
   return {
@@ -108,6 +110,7 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
         await closeApp();
         await core.close(options.graceMs ?? 10_000);
         await db.close();
+        await unlock();
       })();
       return closing;
     },

@@ -72,6 +72,7 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   PAINTER_DATA_DIR: z.string().default('data'),
   PAINTER_MODELS_DIR: z.string().optional(),
+  PAINTER_BACKUP_DIR: z.string().optional(),
   PAINTER_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   PAINTER_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -110,6 +111,8 @@ export interface Config {
   embeddedDbDir: string;
   /** Cached backbone features and other derived, re-computable data. */
   cacheDir: string;
+  /** Where the server writes backups asked for through the API (`POST /api/backups`). */
+  backupDir: string;
   backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   /** Worker threads for decoding and feature extraction (default: one per core). */
   workers?: number;
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     modelsDir: resolve(parsed.PAINTER_MODELS_DIR ?? resolve(dataDir, 'models')),
     embeddedDbDir: resolve(dataDir, 'pglite'),
     cacheDir: resolve(dataDir, 'cache'),
+    backupDir: resolve(parsed.PAINTER_BACKUP_DIR ?? resolve(dataDir, 'backups')),
     backend: parsed.PAINTER_BACKEND,
     workers: parsed.PAINTER_WORKERS,
     port: parsed.PORT,

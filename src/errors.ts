@@ -45,6 +45,9 @@ export const ErrorCodes = {
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   INTERNAL: { status: 500, message: 'Internal error' },
   MIGRATION_MODIFIED: { status: 500, message: 'An applied database migration was edited afterwards' },
+  BACKUP_INVALID: { status: 422, message: 'The backup is incomplete or damaged' },
+  BACKUP_TARGET_NOT_EMPTY: { status: 409, message: 'The restore target is not empty' },
+  BACKUP_FAILED: { status: 500, message: 'The backup could not be made' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backupRecord } from '../../src/shapes/backups.js';
 import { defineRoute } from '../api/route.js';
 import { REFERENCE_HTML, setPageHeaders } from '../api/reference.js';
 
@@ -20,6 +21,20 @@ export const operationRoutes = [
     responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain; version=0.0.4' } },
     handle: async ({ res, deps }) => {
       res.type(deps.metrics.contentType).send(await deps.metrics.render());
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/backups',
+    access: 'admin',
+    tag: 'Operations',
+    summary: 'Back up the metadata, models and serving index while serving',
+    description:
+      'Written into the server\'s backup folder (PAINTER_BACKUP_DIR, default `$PAINTER_DATA_DIR/backups`) from one consistent snapshot, with a manifest of checksums; `painter restore DIR` restores it. `painter backup DIR` calls this when the server holds the embedded database.',
+    responses: { 201: { description: 'The backup written', schema: backupRecord } },
+    errors: ['BACKUP_FAILED', 'STORAGE_FAILED'],
+    handle: async ({ res, services }) => {
+      res.status(201).json(await services.backups.create());
     },
   }),
   defineRoute({

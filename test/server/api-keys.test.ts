@@ -27,7 +27,7 @@ async function call(t: TestServer, r: { sample: (typeof SAMPLES)[string] }, head
 it('has a sample request for every route of the table', () => {
   expect(ROUTES.map(sampleKey).filter((k) => !SAMPLES[k])).toEqual([]);
   expect(byAccess('admin').map((r) => r.name).sort()).toEqual(
-    ['delete /api/paintings/:id', 'post /api/index/rebuild', 'post /api/jobs/evaluate', 'post /api/jobs/train', 'post /api/paintings'].sort(),
+    ['delete /api/paintings/:id', 'post /api/backups', 'post /api/index/rebuild', 'post /api/jobs/evaluate', 'post /api/jobs/train', 'post /api/paintings'].sort(),
   );
 });
 

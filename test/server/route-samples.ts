@@ -46,6 +46,7 @@ export const SAMPLES: Record<string, Sample> = {
   'post /api/jobs/train': post('/api/jobs/train', { epochs: 2 }),
   'post /api/jobs/evaluate': post('/api/jobs/evaluate', {}),
   'get /metrics': get('/metrics'),
+  'post /api/backups': post('/api/backups', {}),
   'get /api/openapi.json': get('/api/openapi.json'),
   'get /api/docs': get('/api/docs'),
   'post /graphql': post('/graphql', { query: '{ models { version } }' }),

@@ -66,6 +66,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Back up the metadata, models and serving index while serving
+         * @description Written into the server's backup folder (PAINTER_BACKUP_DIR, default `$PAINTER_DATA_DIR/backups`) from one consistent snapshot, with a manifest of checksums; `painter restore DIR` restores it. `painter backup DIR` calls this when the server holds the embedded database.
+         *
+         *     Needs an admin key (`PAINTER_ADMIN_KEYS` or `PAINTER_API_KEYS`).
+         */
+        post: operations["postBackups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/docs": {
         parameters: {
             query?: never;
@@ -626,6 +648,18 @@ export interface components {
             /** @enum {string} */
             split: "train" | "test";
         };
+        Backup: {
+            addedPaintings: number;
+            bytes: number;
+            createdAt: string;
+            dir: string;
+            files: number;
+            indexBuild: number | null;
+            /** @enum {string} */
+            method: "pglite-dump" | "pg_dump" | "sql-rows";
+            modelVersions: number[];
+            name: string;
+        };
         /** @description Distance histograms of same-artist and different-artist pairs */
         DistanceHistograms: {
             binWidth: number;
@@ -647,7 +681,7 @@ export interface components {
                  * @description A stable code; each has one HTTP status (src/errors.ts)
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "INVALID_ARGUMENT" | "CONFIG_INVALID" | "DATASET_NOT_FOUND" | "DATASET_LAYOUT_UNKNOWN" | "DATASET_PATH_ESCAPE" | "DATASET_EMPTY" | "SPLIT_EMPTY" | "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "CHECKPOINT_NOT_FOUND" | "PRESET_UNKNOWN" | "IMAGE_UNREADABLE" | "IMAGE_TOO_LARGE" | "DATABASE_UNAVAILABLE" | "MIGRATION_FAILED" | "BACKEND_UNAVAILABLE" | "IMAGE_EMPTY" | "IMAGE_MISSING" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "PAINTING_NOT_FOUND" | "PAINTING_DUPLICATE" | "ARTIST_NOT_FOUND" | "UPLOAD_NOT_FOUND" | "EVALUATION_NOT_FOUND" | "JOB_NOT_FOUND" | "CURSOR_INVALID" | "INDEX_NOT_READY" | "INDEX_CORRUPT" | "STORAGE_FAILED" | "JOB_CONFLICT" | "API_KEY_REQUIRED" | "API_KEY_INVALID" | "API_KEY_FORBIDDEN" | "METHOD_NOT_ALLOWED" | "GRAPHQL_INVALID" | "RATE_LIMITED" | "INTERNAL" | "MIGRATION_MODIFIED";
+                code: "BAD_REQUEST" | "INVALID_ARGUMENT" | "CONFIG_INVALID" | "DATASET_NOT_FOUND" | "DATASET_LAYOUT_UNKNOWN" | "DATASET_PATH_ESCAPE" | "DATASET_EMPTY" | "SPLIT_EMPTY" | "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "CHECKPOINT_NOT_FOUND" | "PRESET_UNKNOWN" | "IMAGE_UNREADABLE" | "IMAGE_TOO_LARGE" | "DATABASE_UNAVAILABLE" | "MIGRATION_FAILED" | "BACKEND_UNAVAILABLE" | "IMAGE_EMPTY" | "IMAGE_MISSING" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "PAINTING_NOT_FOUND" | "PAINTING_DUPLICATE" | "ARTIST_NOT_FOUND" | "UPLOAD_NOT_FOUND" | "EVALUATION_NOT_FOUND" | "JOB_NOT_FOUND" | "CURSOR_INVALID" | "INDEX_NOT_READY" | "INDEX_CORRUPT" | "STORAGE_FAILED" | "JOB_CONFLICT" | "API_KEY_REQUIRED" | "API_KEY_INVALID" | "API_KEY_FORBIDDEN" | "METHOD_NOT_ALLOWED" | "GRAPHQL_INVALID" | "RATE_LIMITED" | "INTERNAL" | "MIGRATION_MODIFIED" | "BACKUP_INVALID" | "BACKUP_TARGET_NOT_EMPTY" | "BACKUP_FAILED";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1123,6 +1157,90 @@ export interface operations {
             };
             /** @description `INDEX_NOT_READY`: No index is loaded yet; `DATABASE_UNAVAILABLE`: The metadata database is unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backup written */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backup"];
+                };
+            };
+            /** @description `API_KEY_REQUIRED`: This operation needs an API key; `API_KEY_INVALID`: The API key is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `API_KEY_FORBIDDEN`: The API key does not allow this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `METHOD_NOT_ALLOWED`: This route does not answer that method */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `BACKUP_FAILED`: The backup could not be made */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_UNAVAILABLE`: The metadata database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `STORAGE_FAILED`: The data directory could not be written */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
