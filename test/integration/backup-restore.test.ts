@@ -49,7 +49,7 @@ function configFor(dataDir: string, databaseUrl?: string): Config {
 /** The CLI as users run it, on the given configuration. */
 function painter(args: string[], cfg: Config) {
   const env = { ...process.env, PAINTER_DATA_DIR: cfg.dataDir, DATABASE_URL: cfg.databaseUrl ?? '', PAINTER_ADMIN_KEYS: KEY, PAINTER_LOG_FORMAT: 'json' };
-  return promisify(execFile)(process.execPath, [BIN, ...args], { env, timeout: 120_000 });
+  return promisify(execFile)(process.execPath, [BIN, ...args], { env, timeout: 600_000 });
 }
 
 async function nearest(server: RunningServer, upload: Buffer, paintingId: number) {
@@ -133,22 +133,27 @@ for (const target of TARGETS) {
         const load = (async () => {
           let n = 0;
           while (serving) {
-            await nearest(server, upload, addedId);
+            // A failure here shows as a short count below, not as an unhandled rejection.
+            if (!(await nearest(server, upload, addedId).then(() => true, () => false))) break;
             await new Promise((r) => setTimeout(r, 100));
             n++;
           }
           return n;
         })();
-        backups.cli = join(dir, 'backup-cli');
-        const cli = await painter(['backup', backups.cli], cfg);
-        expect(cli.stderr).toContain('backup written to');
-        if (target.name === 'postgres') {
-          backups.rows = join(dir, 'backup-rows');
-          await painter(['backup', '--sql-rows', backups.rows], cfg);
-        } else {
-          expect(cli.stderr).toContain('holds the embedded database');
+        try {
+          backups.cli = join(dir, 'backup-cli');
+          const cli = await painter(['backup', backups.cli], cfg);
+          expect(cli.stderr).toContain('backup written to');
+          if (target.name === 'postgres') {
+            backups.rows = join(dir, 'backup-rows');
+            await painter(['backup', '--sql-rows', backups.rows], cfg);
+          } else {
+            expect(cli.stderr).toContain('holds the embedded database');
+          }
+        } finally {
+          serving = false;
+          await load;
         }
-        serving = false;
         expect(await load).toBeGreaterThan(0);
       } finally {
         await server.close();
