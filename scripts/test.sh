@@ -40,7 +40,8 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 # In the background and waited for, so that a signal to this script reaches the traps at once
 # (they end the suite, then stop this run's PostgreSQL).
-npx vitest run "$@" &
+# vitest itself (not an npx wrapper), so that the signal reaches the process that owns the workers.
+node_modules/.bin/vitest run "$@" &
 SUITE=$!
 status=0
 wait "$SUITE" || status=$?
