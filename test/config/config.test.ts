@@ -71,7 +71,7 @@ describe('loadConfig', () => {
 describe('the program', () => {
   const bin = fileURLToPath(new URL('../../bin/painter.js', import.meta.url));
   const run = (args: string[], env: NodeJS.ProcessEnv) =>
-    promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }).then(
+    promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 240_000 }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
     );
@@ -80,5 +80,5 @@ describe('the program', () => {
     const r = await run([command], { PAINTER_MAX_BATCH: 'lots', PAINTER_DATA_DIR: '/nonexistent/painter' });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(["error CONFIG_INVALID: PAINTER_MAX_BATCH: expected a number (got 'lots')"]);
-  });
+  }, 300_000);
 });
