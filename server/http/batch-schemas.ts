@@ -1,27 +1,23 @@
 /**
- * Request and response schemas of the batch routes (`POST /api/verify/batch`,
- * `/api/artists/nearest/batch`, `/api/paintings/similar/batch`) and the calibration route, in zod
- * so the API description can be generated from them. The envelope (how many items) is checked
- * for the whole request; each item is checked on its own, so a bad item is answered with its error
- * while the others are answered.
+ * Request bodies of the batch routes (`POST /api/verify/batch`, `/api/artists/nearest/batch`,
+ * `/api/paintings/similar/batch`) and of choosing a model's calibration. The envelope (how many
+ * items) is checked for the whole request; each item is checked on its own, so a bad item is
+ * answered with its error while the others are answered. Their answers are in src/shapes/batch.ts.
  */
 import { z } from 'zod';
 import type { BatchLimits } from '../../src/config.js';
 import { PainterError } from '../../src/errors.js';
-import { OPEN_SET_FEATURES, OPEN_SET_VERDICTS } from '../../src/scoring/open-set.js';
 import type { BatchImage, QueryImage } from '../../src/search/types.js';
-import { idSchema, imageRefSchema, parse, uploadIdSchema, withoutNulls } from './params.js';
+import { idSchema, imageRefObject, imageRefSchema, pairJson, parse, withoutNulls } from './params.js';
 
-/** `{ paintingId }` or `{ uploadId }`, as documented; parsed by imageRefSchema. */
-export const imageRefInput = z.object({ paintingId: idSchema.optional(), uploadId: uploadIdSchema.optional() });
-/** A side of a pair: a painting id, or `{ paintingId }` / `{ uploadId }`. */
-export const pairSideInput = z.union([idSchema, imageRefInput]);
-export const verifyPairInput = z.object({ a: pairSideInput, b: pairSideInput });
-
-export const verifyBatchRequest = z.object({ pairs: z.array(verifyPairInput).min(1) });
+/** Documented shapes; the handlers read the items one by one (pairsFrom, imagesFrom). */
+export const verifyBatchRequest = z.object({ pairs: z.array(pairJson).min(1) });
 /** JSON alternative to multipart `images` files: corpus paintings and stored uploads. */
-export const imageBatchRequest = z.object({ images: z.array(imageRefInput).min(1) });
-export const calibrationRequest = z.object({ evaluationId: idSchema.nullable() });
+export const imageBatchRequest = z.object({ images: z.array(imageRefObject).min(1) });
+/** `{ "evaluationId": n }`, or null for the model's newest test-split evaluation. */
+export const calibrationRequest = z.object({
+  evaluationId: idSchema.nullable().meta({ description: "The evaluation to calibrate the model's answers from; null returns to its newest test-split evaluation" }),
+});
 
 const envelope = (field: 'pairs' | 'images') => z.object({ [field]: z.array(z.unknown()).min(1, { error: `send at least one item in '${field}'` }) });
 
@@ -61,70 +57,3 @@ export function pairsFrom(body: unknown, limits: BatchLimits): [BatchImage, Batc
 export function imagesFrom(body: unknown, limits: BatchLimits): BatchImage[] {
   return items(body, 'images', limits.images).map((ref, i) => orInvalid(() => parse(imageRefSchema, withoutNulls(ref), `images.${i}`)));
 }
-
-// ---- responses --------------------------------------------------------------------------------
-
-export const paintingSummarySchema = z.object({
-  id: z.number().int(),
-  title: z.string().nullable(),
-  year: z.string().nullable(),
-  style: z.string().nullable(),
-  split: z.string(),
-  artistId: z.number().int().nullable(),
-  artist: z.string().nullable(),
-  width: z.number().int(),
-  height: z.number().int(),
-  imageUrl: z.string(),
-  thumbnailUrl: z.string(),
-});
-export const paintingNeighbourSchema = paintingSummarySchema.extend({ distance: z.number() });
-export const queryInfoSchema = z.object({ paintingId: z.number().int().nullable(), modelVersion: z.number().int(), indexId: z.number().int(), tookMs: z.number() });
-export const openSetResultSchema = z.object({
-  verdict: z.enum(OPEN_SET_VERDICTS),
-  probabilityIndexed: z.number().min(0).max(1),
-  probabilityBestArtist: z.number().min(0).max(1).nullable(),
-  score: z.union([z.enum(OPEN_SET_FEATURES), z.literal('learned')]),
-  confidence: z.number(),
-  evaluationId: z.number().int().nullable(),
-});
-export const nearestArtistsResultSchema = z.object({
-  artists: z.array(
-    z.object({
-      artistId: z.number().int(),
-      artist: z.string(),
-      distance: z.number(),
-      normalisedDistance: z.number().nullable(),
-      score: z.number(),
-      paintings: z.array(paintingNeighbourSchema),
-    }),
-  ),
-  openSet: openSetResultSchema.nullable(),
-  ranking: z.enum(['raw', 'csls']),
-  query: queryInfoSchema,
-});
-export const similarPaintingsResultSchema = z.object({ paintings: z.array(paintingNeighbourSchema), query: queryInfoSchema });
-export const verifyResultSchema = z.object({
-  sameArtist: z.boolean(),
-  distance: z.number(),
-  score: z.object({ kind: z.enum(['distance', 'csls']), value: z.number() }),
-  threshold: z.number(),
-  confidence: z.number().min(0).max(1),
-  probabilitySameArtist: z.number().min(0).max(1),
-  calibration: z.object({ source: z.enum(['evaluation', 'default']), evaluationId: z.number().int().nullable() }),
-  modelVersion: z.number().int(),
-});
-export const itemErrorSchema = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });
-
-/** `{ items: [{ index, result, error }], succeeded, failed, tookMs }`: one item per input, in order. */
-export function batchResultSchema<T extends z.ZodType>(result: T) {
-  return z.object({
-    items: z.array(z.object({ index: z.number().int().min(0), result: result.nullable(), error: itemErrorSchema.nullable() })),
-    succeeded: z.number().int(),
-    failed: z.number().int(),
-    tookMs: z.number(),
-  });
-}
-
-export const nearestArtistsBatchResponse = batchResultSchema(nearestArtistsResultSchema);
-export const similarPaintingsBatchResponse = batchResultSchema(similarPaintingsResultSchema);
-export const verifyBatchResponse = batchResultSchema(verifyResultSchema);

@@ -5,13 +5,17 @@
  */
 import type { Request, RequestHandler } from 'express';
 import multer, { MulterError } from 'multer';
+import type { BatchLimits } from '../../src/config.js';
 import { PainterError } from '../../src/errors.js';
+import { createBatchUpload } from './batch-upload.js';
 
 export interface Uploads {
   /** File field `image`, plus any text fields (queries, uploads, adding a painting). */
   image: RequestHandler;
   /** File fields `a` and `b`, or text fields with ids (verify). */
   pair: RequestHandler;
+  /** File field `images`, repeated, within the batch limits (batch queries). */
+  batch: RequestHandler;
 }
 
 export interface UploadedImage {
@@ -19,7 +23,7 @@ export interface UploadedImage {
   filename?: string;
 }
 
-export function createUploads(maxUploadBytes: number): Uploads {
+export function createUploads(maxUploadBytes: number, batchLimits: BatchLimits): Uploads {
   const m = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: maxUploadBytes, files: 2, fields: 8, fieldSize: 4096, fieldNameSize: 64, parts: 10, headerPairs: 20 },
@@ -31,6 +35,7 @@ export function createUploads(maxUploadBytes: number): Uploads {
   return {
     image: wrap(m.fields([{ name: 'image', maxCount: 1 }])),
     pair: wrap(m.fields([{ name: 'a', maxCount: 1 }, { name: 'b', maxCount: 1 }])),
+    batch: createBatchUpload(maxUploadBytes, batchLimits),
   };
 }
 

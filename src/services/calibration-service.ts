@@ -11,23 +11,10 @@ import type { Repositories } from '../db/repositories/repositories.js';
 import type { Evaluation } from '../db/types.js';
 import { PainterError } from '../errors.js';
 import { servedCalibration, UNCALIBRATED, type ServedCalibration } from '../scoring/served-calibration.js';
+import type { CalibrationInfo } from '../shapes/models.js';
 
-export type CalibrationSelection = 'chosen' | 'test-split' | 'none';
-
-export interface CalibrationInfo {
-  /** chosen: named with `painter calibrate`; test-split: the newest test-split evaluation; none: uncalibrated defaults. */
-  selection: CalibrationSelection;
-  evaluationId: number | null;
-  /** Where the calibrating evaluation was measured. */
-  split: string | null;
-  datasetId: number | null;
-  datasetPath: string | null;
-  evaluatedAt: string | null;
-  /** The score "same painter?" decides on, the artist ranking, and whether an open-set rule is stored. */
-  pairScore: ServedCalibration['pairScore'];
-  ranking: ServedCalibration['ranking'];
-  openSet: boolean;
-}
+export type { CalibrationInfo };
+export type CalibrationSelection = CalibrationInfo['selection'];
 
 export interface ModelCalibration extends ServedCalibration {
   info: CalibrationInfo;

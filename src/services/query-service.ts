@@ -38,6 +38,9 @@ import type { UploadStore } from './upload-store.js';
 
 /** Paintings looked at when ranking artists: enough for several artists with several paintings each. */
 export const DEFAULT_NEIGHBOURS = 50;
+/** Artists a nearest-artists query answers with, and paintings a similar-paintings query, unless asked otherwise. */
+export const DEFAULT_K = 5;
+export const DEFAULT_SIMILAR = 10;
 
 interface ResolvedQuery {
   vector: Float32Array;
@@ -135,7 +138,7 @@ export class QueryService {
 
   private async nearestIn(serving: ServingIndex, query: ResolvedQuery, options: NearestOptions, started: number): Promise<NearestArtistsResult> {
     const calibration = await this.calibrations.forModel(serving.modelVersion);
-    const k = options.k ?? 5;
+    const k = options.k ?? DEFAULT_K;
     // Unlabelled paintings are never counted as an artist: they are left out of the neighbourhood.
     const hits = this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters, true);
     const norms = this.normsFor(serving, calibration);
@@ -183,7 +186,7 @@ export class QueryService {
   }
 
   private async similarIn(serving: ServingIndex, query: ResolvedQuery, options: SimilarOptions, started: number): Promise<SimilarPaintingsResult> {
-    const hits = this.search(serving, query, options.k ?? 10, options.filters);
+    const hits = this.search(serving, query, options.k ?? DEFAULT_SIMILAR, options.filters);
     const rows = await this.rows.get(serving, hits.map((h) => h.label));
     const paintings = hits.filter((h) => rows.has(h.label)).map((h) => ({ ...toSummary(rows.get(h.label)!), distance: h.distance }));
     return { paintings, query: this.info(serving, query, started) };

@@ -24,7 +24,7 @@ import { scorePairs } from '../../src/services/score-service.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import { trainModel } from '../../training/train-service.js';
 import { kaggleTestFolder, type KaggleTestFolder } from '../support/kaggle-fixture.js';
-import { nearestArtistsBatchResponse, verifyBatchResponse } from '../../server/http/batch-schemas.js';
+import { apiBatch } from '../../src/shapes/batch.js';
 
 const run = promisify(execFile);
 const KEY = 'test-key-0123456789';
@@ -53,7 +53,7 @@ describe('many paintings at once', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'painter-many-'));
-    cfg = loadConfig({}, { dataDir: join(dir, 'data'), port: 0, apiKeys: [KEY], maxUploadBytes: 2 * 1024 * 1024, rateLimitPerMinute: 0 });
+    cfg = loadConfig({}, { dataDir: join(dir, 'data'), port: 0, adminKeys: [KEY], maxUploadBytes: 2 * 1024 * 1024, rateLimitPerMinute: 0 });
     await initBackend('wasm');
     fixture = await generatePaintingDataset(join(dir, 'kaggle'), { ...CORPUS, layout: 'kaggle-train-info' });
     // New paintings of six corpus artists and of two it never had, as Kaggle's test folder.
@@ -265,7 +265,7 @@ describe('many paintings at once', () => {
       form.append('images', new Blob([]), 'empty.jpg');
       const r = await json('/api/artists/nearest/batch?k=3', { method: 'POST', body: form });
       expect(r.status).toBe(200);
-      nearestArtistsBatchResponse.parse(r.body);
+      apiBatch.nearestArtists.parse(r.body);
       expect(r.body.items.map((i: any) => i.index)).toEqual([0, 1, 2, 3]);
       expect(r.body.items.map((i: any) => i.error?.code ?? 'ok')).toEqual(['ok', 'IMAGE_UNREADABLE', 'ok', 'IMAGE_EMPTY']);
       expect(r.body).toMatchObject({ succeeded: 2, failed: 2 });
@@ -286,7 +286,7 @@ describe('many paintings at once', () => {
     it('verifies many id pairs in one call, in order, a bad pair answered with its error', async () => {
       const r = await json('/api/verify/batch', post({ pairs: [{ a: 1, b: 2 }, { a: 1, b: 999999 }, { a: 3, b: { paintingId: 4 } }, { a: 'abc', b: 1 }, {}] }));
       expect(r.status).toBe(200);
-      verifyBatchResponse.parse(r.body);
+      apiBatch.verify.parse(r.body);
       expect(r.body.items.map((i: any) => i.error?.code ?? 'ok')).toEqual(['ok', 'PAINTING_NOT_FOUND', 'ok', 'INVALID_ARGUMENT', 'IMAGE_MISSING']);
       const single = await json('/api/verify', post({ a: 1, b: 2 }));
       expect(r.body.items[0].result).toEqual(single.body);
