@@ -83,7 +83,7 @@ function setup(options: { evaluation?: Partial<Evaluation> | null; serving?: boo
     getPaintings: vi.fn(async (ids: readonly number[]) => new Map(ids.filter((id) => rows.has(id)).map((id) => [id, rows.get(id)!]))),
     getPainting: vi.fn(async (id: number) => rows.get(id)!),
   };
-  const evaluation = options.evaluation === undefined ? { id: 11, bestThreshold: 3, result: { calibration: { intercept: 6, slope: -2 } } } : options.evaluation;
+  const evaluation = options.evaluation === undefined ? { id: 11, bestThreshold: 3, split: 'test', datasetId: 1, datasetPath: null, createdAt: new Date(0), result: { calibration: { intercept: 6, slope: -2 } } } : options.evaluation;
   const evaluations = { latestTestSplit: vi.fn(async () => evaluation as Evaluation | null), findById: vi.fn(async () => null) };
   const models = { get: vi.fn(async (v: number) => (v === 3 ? MODEL : null)) };
   /** Bytes and files embed to the number they spell, e.g. "10.5" → [10.5]; /corpus/p9.png → painting 9's x. */
