@@ -134,6 +134,24 @@ lines.push(
       .map(({ b, count, per }) => [`${b.lo.toFixed(1)}–${b.hi.toFixed(1)}`, String(count), pm(per.filter((p) => p && p.count > 0).map((p) => p!.meanPredicted)), pm(per.filter((p) => p && p.count > 0).map((p) => p!.observed))]),
   ),
 );
+const withBest = r.filter((x) => x.openSet?.bestArtist);
+if (withBest.length > 0) {
+  const bestNames = [...new Set(withBest.flatMap((x) => x.openSet!.bestArtist!.scores.map((s) => s.score)))];
+  lines.push(
+    table(
+      `Is the best-ranked artist the painter? (all queries, known and unknown; base rate ${pm(withBest.map((x) => x.openSet!.bestArtist!.base))}; ${withBest.length} of ${r.length} seeds measured it)`,
+      ['score', 'AUROC', 'ECE (cross-fitted, at the queries\' own mix)'],
+      bestNames
+        .map((name) => {
+          const pts = withBest.map((x) => x.openSet!.bestArtist!.scores.find((s) => s.score === name));
+          return { row: [name, pm(pts.map((p) => p?.auroc)), pm(pts.map((p) => p?.ece))], auroc: stats(pts.map((p) => p?.auroc)).mean };
+        })
+        .sort((a, b) => b.auroc - a.auroc)
+        .map((x) => x.row),
+    ),
+  );
+  lines.push(`chosen per seed: ${withBest.map((x) => x.openSet!.bestArtist!.chosen).join(', ')}`);
+}
 const text = lines.join('\n') + '\n';
 process.stdout.write(text);
 if (values.out) await writeFile(values.out, JSON.stringify({ seeds: seeds.map(({ result: _, ...s }) => s), results: r }, null, 2));
