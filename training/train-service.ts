@@ -22,7 +22,9 @@ import { FeatureSource } from './inputs/feature-source.js';
 import { decodeImages, ImageSource } from './inputs/image-source.js';
 import type { InputSource } from './input-source.js';
 import { trainEncoder, type StepProgress } from './trainer.js';
-import { backboneCacheFile, DEFAULT_FEATURE_BLOCKS } from '../src/encoders/backbone-defaults.js';
+import { backboneCacheDir, DEFAULT_FEATURE_BLOCKS } from '../src/encoders/backbone-defaults.js';
+import { VIEW_SETS } from '../src/backbone/views.js';
+import { DEFAULT_BACKBONE_SPEC, type BackboneSpec } from '../src/backbone/spec.js';
 
 /** The backbone (tfjs model files, worker pool) is loaded only when a preset needs it. */
 const loadBackbone = () => import('../src/backbone/extract.js');
@@ -53,8 +55,7 @@ export interface TrainResult {
 interface Prepared {
   inputs: InputSource;
   model: tf.LayersModel;
-  featureTransform?: FeatureTransform;
-  backboneId?: string;
+  backbone?: { id: string; spec: BackboneSpec; featureTransform: FeatureTransform };
 }
 
 interface SplitPaintings {
@@ -65,10 +66,13 @@ interface SplitPaintings {
 }
 
 async function prepareHead(cfg: Config, preset: PresetDefinition, config: TrainingConfig, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
+  const spec = DEFAULT_BACKBONE_SPEC;
   const features = await (await loadBackbone()).extractBackboneFeatures(data.paths, {
-    cacheFile: backboneCacheFile(cfg.cacheDir),
+    spec,
+    cacheDir: backboneCacheDir(cfg.cacheDir),
     workers: cfg.workers,
-    views: config.augment ? ['center', 'hflip'] : ['center'],
+    runtime: cfg.inference === 'tfjs' ? 'tfjs' : 'onnx',
+    views: config.augment ? VIEW_SETS.flip : VIEW_SETS.center,
     onProgress: (done, total) => req.onPhase?.('features', done, total),
   });
   const trainRows = features.views[0].subarray(0, data.trainCount * features.dim);
@@ -76,7 +80,7 @@ async function prepareHead(cfg: Config, preset: PresetDefinition, config: Traini
   const views = features.views.map((v) => applyFeatureTransform(v, features.dim, featureTransform));
   const inputDim = transformedDim(featureTransform);
   const model = buildHead({ inputDim, hidden: preset.hidden ?? [], embeddingDim: preset.embeddingDim, seed: config.seed });
-  return { inputs: new FeatureSource(views, inputDim), model, featureTransform, backboneId: features.backboneId };
+  return { inputs: new FeatureSource(views, inputDim), model, backbone: { id: features.backboneId, spec, featureTransform } };
 }
 
 async function prepareCnn(preset: PresetDefinition, config: TrainingConfig, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
@@ -151,7 +155,7 @@ export async function trainModel(cfg: Config, repos: Pick<Repositories, 'models'
       inputSize: config.imageSize,
       embeddingDim: preset.embeddingDim,
       embeddingScale: config.embeddingScale,
-      backbone: prepared.featureTransform ? { id: prepared.backboneId!, featureTransform: prepared.featureTransform } : undefined,
+      backbone: prepared.backbone,
       training: config,
       datasetId: dataset.id,
       backend: req.backend,

@@ -7,6 +7,9 @@ import { loadImageTensorData } from '../images/preprocess.js';
 import { toEmbeddingSpace, normaliseRows } from './embedding-space.js';
 import { applyFeatureTransform, type FeatureTransform } from './feature-transform.js';
 import type { ResidentBackbone } from '../backbone/resident-worker.js';
+import type { FeatureRuntime } from '../backbone/extract.js';
+import { BASE_VIEW } from '../backbone/views.js';
+import type { BackboneSpec } from '../backbone/spec.js';
 import type { FeatureBlock } from '../backbone/style-features.js';
 
 /** The backbone (tfjs model files, worker pool) is loaded only when a preset needs it. */
@@ -88,7 +91,10 @@ export class CnnEncoder implements Encoder {
 }
 
 export interface BackboneOptions {
-  cacheFile?: string;
+  /** The features the head was trained on (default: the default backbone's). */
+  spec?: BackboneSpec;
+  cacheDir?: string;
+  runtime?: FeatureRuntime;
   workers?: number;
   /** A backbone kept loaded (a server's queries); bulk work without one starts a worker pool per call. */
   resident?: ResidentBackbone;
@@ -104,7 +110,7 @@ async function backboneFeatures(paths: string[], options: BackboneOptions, onPro
   const { resident: _, ...bulk } = options;
   const f = await (await loadBackbone()).extractBackboneFeatures(paths, {
     ...bulk,
-    views: ['center'],
+    views: [BASE_VIEW],
     onProgress: onProgress ? (done, total) => onProgress(done, total) : undefined,
   });
   return { rows: f.views[0], dim: f.dim, blocks: f.blocks };
