@@ -72,12 +72,18 @@ async function prepareHead(cfg: Config, preset: PresetDefinition, config: Traini
     cacheDir: backboneCacheDir(cfg.cacheDir),
     workers: cfg.workers,
     runtime: cfg.inference === 'tfjs' ? 'tfjs' : 'onnx',
-    views: config.augment ? VIEW_SETS.flip : VIEW_SETS.center,
+    // Without augmentation only the first view is ever shown: the others are not computed.
+    views: config.augment ? (config.views ?? VIEW_SETS.center) : (config.views ?? VIEW_SETS.center).slice(0, 1),
     onProgress: (done, total) => req.onPhase?.('features', done, total),
   });
   const trainRows = features.views[0].subarray(0, data.trainCount * features.dim);
   const featureTransform = fitFeatureTransform(trainRows, features.dim, features.blocks, DEFAULT_FEATURE_BLOCKS, true);
-  const views = features.views.map((v) => applyFeatureTransform(v, features.dim, featureTransform));
+  // One view at a time, dropping each raw copy: many views of a large corpus take gigabytes.
+  const views = features.views.map((v, i) => {
+    const transformed = applyFeatureTransform(v, features.dim, featureTransform);
+    features.views[i] = new Float32Array(0);
+    return transformed;
+  });
   const inputDim = transformedDim(featureTransform);
   const model = buildHead({ inputDim, hidden: preset.hidden ?? [], embeddingDim: preset.embeddingDim, seed: config.seed });
   return { inputs: new FeatureSource(views, inputDim), model, backbone: { id: features.backboneId, spec, featureTransform } };

@@ -97,11 +97,10 @@ export function applyView(square: Uint8Array, v: ViewSpec): Uint8Array {
   return out;
 }
 
-/** FNV-1a over a sample of the pixels: a per-image salt for the affine draw. */
+/** FNV-1a over every byte (about 0.3 ms at 224 px): a per-image salt for the affine draw. */
 function pixelHash(px: Uint8Array): number {
   let h = 0x811c9dc5;
-  const step = Math.max(1, Math.floor(px.length / 4096));
-  for (let i = 0; i < px.length; i += step) h = Math.imul(h ^ px[i], 0x01000193);
+  for (let i = 0; i < px.length; i++) h = Math.imul(h ^ px[i], 0x01000193);
   return h >>> 0;
 }
 
