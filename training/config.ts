@@ -46,11 +46,19 @@ export const TrainingConfigSchema = z.object({
    * draws one per painting. The first is the view queries and evaluation embed.
    */
   views: z.array(ViewSpecSchema).min(1).optional(),
+  /**
+   * Head presets: fine-tune the backbone above this layer (its activations are cached) with the
+   * head, the backbone's layers at `lrScale` × the learning rate.
+   */
+  fineTune: z.object({ from: z.string().min(1), lrScale: z.number().positive().max(1) }).optional(),
 });
 
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 
-export type TrainingOverrides = Partial<Omit<TrainingConfig, 'views'>> & {
+export type TrainingOverrides = Partial<Omit<TrainingConfig, 'views' | 'fineTune'>> & {
+  /** Fine-tune the backbone above this layer (head presets), at this fraction of the learning rate. */
+  fineTuneFrom?: string;
+  fineTuneLrScale?: number;
   /** A named view set (see VIEW_SETS) or the views themselves. */
   views?: ViewSetName | ViewSpec[];
 };
@@ -91,6 +99,9 @@ export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { conf
     embeddingScale: overrides.embeddingScale ?? preset.embeddingScale,
     patience: overrides.patience ?? 0,
     ...(preset.kind === 'head' ? { views: resolveViews(overrides.views ?? preset.training.views ?? 'center') } : {}),
+    ...(preset.kind === 'head' && (overrides.fineTuneFrom ?? preset.training.fineTune?.from)
+      ? { fineTune: { from: (overrides.fineTuneFrom ?? preset.training.fineTune?.from)!, lrScale: overrides.fineTuneLrScale ?? preset.training.fineTune?.lrScale ?? 0.1 } }
+      : {}),
   };
   const parsed = TrainingConfigSchema.safeParse(candidate);
   if (!parsed.success) {

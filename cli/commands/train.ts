@@ -24,6 +24,8 @@ interface TrainFlags {
   seed?: number;
   augment?: boolean;
   views?: TrainingOverrides['views'];
+  fineTuneFrom?: string;
+  fineTuneLrScale?: number;
   patience?: number;
   dataset?: number;
   resume?: boolean | string;
@@ -50,6 +52,8 @@ export function registerTrain(program: Command): void {
     .option('--augment', "augment (the preset's default: on for the CNN presets)")
     .option('--no-augment', 'turn augmentation off')
     .option('--views <set>', `views of each painting cached for a head preset, one drawn per step: ${VIEW_SET_NAMES.join(', ')}`, oneOf('--views', VIEW_SET_NAMES))
+    .option('--fine-tune-from <layer>', 'head presets: fine-tune the backbone above this layer (e.g. block_15_add) with the head')
+    .option('--fine-tune-lr-scale <x>', "learning rate of the fine-tuned backbone layers as a fraction of the head's (default 0.1)", num('--fine-tune-lr-scale'))
     .option('--patience <n>', 'stop after n epochs without validation improvement', int('--patience'))
     .option('--dataset <id>', 'dataset id (default: the newest import)', int('--dataset'))
     .option('--resume [version]', 'continue an interrupted run from its last checkpoint')
@@ -73,6 +77,8 @@ export function registerTrain(program: Command): void {
         seed: o.seed,
         augment: o.augment,
         views: o.views,
+        fineTuneFrom: o.fineTuneFrom,
+        fineTuneLrScale: o.fineTuneLrScale,
         patience: o.patience,
       };
       for (const k of Object.keys(overrides) as (keyof TrainingOverrides)[]) if (overrides[k] === undefined) delete overrides[k];

@@ -24,10 +24,11 @@ export class BackboneFeaturizer {
     readonly spec: BackboneSpec,
     private readonly model: MobileNetFeatureModel,
     private readonly style: StyleStatisticsComputer[],
+    activationDims: number[],
   ) {
     this.backboneId = backboneIdOf(spec);
     this.inputSize = model.inputSize;
-    const layout = layoutOf(spec, model.pooledDim, style.map((s) => s.channels));
+    const layout = layoutOf(spec, model.pooledDim, style.map((s) => s.channels), activationDims);
     this.blocks = layout.blocks;
     this.dim = layout.dim;
   }
@@ -35,15 +36,18 @@ export class BackboneFeaturizer {
   /** `inputSize`: the square size of the views it will featurize (default 224). */
   static async create(spec: BackboneSpec = DEFAULT_BACKBONE_SPEC, inputSize = MOBILENET_INPUT_SIZE): Promise<BackboneFeaturizer> {
     await ensureBackend();
-    const model = await loadMobileNetFeatureModel({ variant: spec.variant, layers: spec.styleLayers, inputSize });
-    // One dry run yields each tapped layer's channel count and warms the kernels up.
+    const activations = spec.activations ?? [];
+    if (activations.length && inputSize !== MOBILENET_INPUT_SIZE) throw new RangeError(`a backbone spec with activations featurizes ${MOBILENET_INPUT_SIZE} px views only, not ${inputSize} px`);
+    const model = await loadMobileNetFeatureModel({ variant: spec.variant, layers: [...spec.styleLayers, ...activations], inputSize });
+    // One dry run yields each tapped layer's shape and warms the kernels up.
     const size = model.inputSize;
     const probe = model.run(tf.zeros([1, size, size, 3]) as tf.Tensor4D);
-    const channels = probe.layers.map((t) => t.shape[3]);
+    const shapes = probe.layers.map((t) => t.shape);
     await probe.pooled.data();
     tf.dispose([probe.pooled, ...probe.layers]);
-    const style = channels.map((c) => new StyleStatisticsComputer(c, spec.style));
-    return new BackboneFeaturizer(spec, model, style);
+    const style = shapes.slice(0, spec.styleLayers.length).map((s) => new StyleStatisticsComputer(s[3], spec.style));
+    const activationDims = shapes.slice(spec.styleLayers.length).map((s) => s[1] * s[2] * s[3]);
+    return new BackboneFeaturizer(spec, model, style, activationDims);
   }
 
   decode(path: string, view: ViewSpec): Promise<Uint8Array> {
@@ -61,6 +65,10 @@ export class BackboneFeaturizer {
       const f = this.model.run(x);
       const parts: tf.Tensor2D[] = [f.pooled];
       f.layers.forEach((act, i) => {
+        if (i >= this.style.length) {
+          parts.push(tf.reshape(act, [images.length, -1]));
+          return;
+        }
         const st = this.style[i].compute(act);
         parts.push(st.mean, st.std, st.gram);
       });

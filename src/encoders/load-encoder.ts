@@ -4,7 +4,7 @@
  */
 import { buildCnn, buildHead } from './architectures.js';
 import { backboneCacheDir, DEFAULT_FEATURE_BLOCKS } from './backbone-defaults.js';
-import { BackboneFeatureEncoder, CnnEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
+import { BackboneFeatureEncoder, CnnEncoder, FineTunedEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
 import { loadLayersModel } from './model-files.js';
 import { backboneSpecOf, readManifest, type ModelManifest } from './model-manifest.js';
 import { DEFAULT_BACKBONE_SPEC, type BackboneSpec } from '../backbone/spec.js';
@@ -78,7 +78,9 @@ export async function loadEncoder(dir: string, env: EncoderEnvironment): Promise
   const model = await loadLayersModel(dir);
   if (manifest.kind === 'head') {
     const spec = backboneSpecOf(manifest);
-    return new HeadEncoder(name, model, manifest.backbone!.featureTransform, manifest.embeddingScale, await backboneOptions(env, spec));
+    const options = await backboneOptions(env, spec);
+    if (manifest.fineTune) return new FineTunedEncoder(name, model, manifest.backbone!.featureTransform, `${manifest.fineTune.from}.act`, manifest.embeddingScale, options);
+    return new HeadEncoder(name, model, manifest.backbone!.featureTransform, manifest.embeddingScale, options);
   }
   return new CnnEncoder(name, model, manifest.inputSize, manifest.embeddingScale);
 }

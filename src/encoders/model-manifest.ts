@@ -32,6 +32,8 @@ export interface ModelManifest {
   embeddingScale: number;
   /** For head models: the frozen backbone (its spec; absent in models saved before it was recorded) and how its features feed the head. */
   backbone?: { id: string; spec?: BackboneSpec; featureTransform: FeatureTransform };
+  /** Head models that fine-tune the backbone: the cut whose cached activation the model's first input is. */
+  fineTune?: { from: string };
   /** Present once the model has been exported to ONNX. */
   onnx?: OnnxArtifact;
   /** The full training configuration (see training/config.ts). */

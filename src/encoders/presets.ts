@@ -29,6 +29,8 @@ export interface TrainingDefaults {
   augment: boolean;
   /** Head presets: the named set of views cached per painting (see backbone/views.ts). */
   views?: ViewSetName;
+  /** Head presets: fine-tune the backbone above this layer, at `lrScale` × the learning rate. */
+  fineTune?: { from: string; lrScale: number };
 }
 
 export interface PresetDefinition {

@@ -12,7 +12,7 @@ import type * as tf from '@tensorflow/tfjs';
 
 import { blockPrefix, projectedChannels, seededProjection, styleDims, upperTriangleIndices, type BackboneSpec } from '../backbone/spec.js';
 import { convertLayers } from './convert-layers.js';
-import type { Layer } from './layer-converters.js';
+import type { GraphTensor, Layer } from './layer-converters.js';
 import { GraphBuilder } from './onnx-builder.js';
 
 export const PIXELS_INPUT = 'pixels';
@@ -72,20 +72,33 @@ export interface GraphBlock {
 
 /**
  * Appends the backbone to `g`, reading NHWC pixels in 0..255 from `pixels`, and returns its raw
- * feature blocks by name, in BackboneFeaturizer's order (pooled, then per layer mean, std, gram).
+ * feature blocks by name, in BackboneFeaturizer's order (pooled, then per layer mean, std, gram,
+ * then activations), and the NCHW outputs of the activation layers. `pooled: false` leaves the
+ * final activation out (a fine-tuned model computes its own).
  */
-export function appendBackboneBlocks(g: GraphBuilder, backbone: tf.LayersModel, spec: BackboneSpec, pixels: string, inputSize: number): Map<string, GraphBlock> {
+export function appendBackboneBlocks(
+  g: GraphBuilder,
+  backbone: tf.LayersModel,
+  spec: BackboneSpec,
+  pixels: string,
+  inputSize: number,
+  opts: { pooled?: boolean } = {},
+): Map<string, GraphBlock> & { activations?: Map<string, GraphTensor> } {
   if (inputSize % 32 !== 0) throw new Error(`Cannot export the backbone for ${inputSize} px: the size must be a multiple of 32`);
   // The Keras MobileNetV2 weights expect [-1, 1]; tfjs receives NHWC, ONNX convolves NCHW.
   const scaled = g.op('Sub', [g.op('Div', [pixels, g.floatConst('px_scale', [], [127.5])], {}, 'px_div'), g.floatConst('px_one', [], [1])], {}, 'px_unit');
   const nchw = { name: g.op('Transpose', [scaled], { perm: [0, 3, 1, 2] }, 'px_nchw'), rank: 4 };
   const outLayer = layerNamed(backbone, 'out_relu');
   const taps = spec.styleLayers.map((n) => layerNamed(backbone, n));
-  const converted = convertLayers(g, backbone, nchw, [outLayer, ...taps]);
+  const activations = (spec.activations ?? []).map((n) => layerNamed(backbone, n));
+  if (activations.length && inputSize !== BUILT_SIZE) throw new Error(`Cannot export activations for ${inputSize} px: a spec with activations takes ${BUILT_SIZE} px views only`);
+  const withPooled = opts.pooled ?? true;
+  const converted = convertLayers(g, backbone, nchw, [...(withPooled ? [outLayer] : []), ...taps, ...activations]);
 
-  const blocks = new Map<string, GraphBlock>();
+  const blocks: Map<string, GraphBlock> & { activations?: Map<string, GraphTensor> } = new Map<string, GraphBlock>();
+  blocks.activations = new Map(activations.map((l) => [l.name, converted.get(l)!]));
   const outChannels = (outLayer.outputShape as number[])[3];
-  blocks.set('pooled', { name: g.op('ReduceMean', [converted.get(outLayer)!.name], { axes: [2, 3], keepdims: 0 }, 'pooled'), dim: outChannels });
+  if (withPooled) blocks.set('pooled', { name: g.op('ReduceMean', [converted.get(outLayer)!.name], { axes: [2, 3], keepdims: 0 }, 'pooled'), dim: outChannels });
   spec.styleLayers.forEach((layerName, i) => {
     const [, h, w, c] = taps[i].outputShape as number[];
     // The layer's stride is fixed; its spatial size follows the input's.
@@ -96,6 +109,12 @@ export function appendBackboneBlocks(g: GraphBuilder, backbone: tf.LayersModel, 
     blocks.set(`${p}.mean`, { name: stats.mean, dim: dims.mean });
     blocks.set(`${p}.std`, { name: stats.std, dim: dims.std });
     blocks.set(`${p}.gram`, { name: stats.gram, dim: dims.gram });
+  });
+  activations.forEach((layer) => {
+    // NHWC order, as tfjs flattens its activations.
+    const [, h, w, c] = layer.outputShape as number[];
+    const nhwc = g.op('Transpose', [converted.get(layer)!.name], { perm: [0, 2, 3, 1] }, `${layer.name}_nhwc`);
+    blocks.set(`${layer.name}.act`, { name: g.op('Reshape', [nhwc, g.int64Const(`${layer.name}_act_shape`, [0, h * w * c])], {}, `${layer.name}_act`), dim: h * w * c });
   });
   return blocks;
 }

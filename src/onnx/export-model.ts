@@ -13,7 +13,7 @@ import { PainterError } from '../errors.js';
 import type { DecodeSpec } from '../inference/decode-spec.js';
 import { sha256, sha256File, writeFileAtomic } from '../util/files.js';
 import { exportToOnnx } from './export-encoder.js';
-import { exportHeadPipelineToOnnx } from './export-head-pipeline.js';
+import { exportFineTunedPipelineToOnnx, exportHeadPipelineToOnnx } from './export-head-pipeline.js';
 
 export const ONNX_FILE = 'encoder.onnx';
 
@@ -30,10 +30,14 @@ export async function buildOnnx(dir: string, manifest: ModelManifest): Promise<U
     const spec = backboneSpecOf(manifest);
     const mobilenet = await tf.loadLayersModel(nsfwjsIOHandler(spec.variant));
     try {
+      const transform = manifest.backbone!.featureTransform;
+      if (manifest.fineTune) {
+        return exportFineTunedPipelineToOnnx({ backbone: mobilenet, spec, transform, head: model, embeddingScale: manifest.embeddingScale, inputSize: MOBILENET_INPUT_SIZE, from: manifest.fineTune.from });
+      }
       return exportHeadPipelineToOnnx({
         backbone: mobilenet,
         spec,
-        transform: manifest.backbone!.featureTransform,
+        transform,
         head: model,
         embeddingScale: manifest.embeddingScale,
         inputSize: MOBILENET_INPUT_SIZE,
