@@ -8,7 +8,7 @@
  * every seed (its rows are keyed by image content, not by split).
  *
  *   npm run ablation -- --dataset ../shared/datasets/wikiart-large --seeds 42,7,1234 \
- *     --name views --train "--views standard"
+ *     --name views --train="--views standard"
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -28,7 +28,7 @@ const { values } = parseArgs({
   },
 });
 if (!values.dataset) {
-  process.stderr.write('usage: npm run ablation -- --dataset DIR [--seeds 42,7,1234] [--name NAME] [--train "FLAGS"] [--root DIR]\n');
+  process.stderr.write('usage: npm run ablation -- --dataset DIR [--seeds 42,7,1234] [--name NAME] [--train="FLAGS"] [--root DIR]\n');
   process.exit(2);
 }
 const dataset = resolve(values.dataset);
