@@ -62,6 +62,13 @@ function isLinear(layer: Layer): boolean {
   return a == null || a === 'linear';
 }
 
+/** A model's layer by name; exporting needs it to exist. */
+export function layerNamed(model: tf.LayersModel, name: string): Layer {
+  const l = model.layers.find((x) => x.name === name);
+  if (!l) throw new Error(`Cannot export: model "${model.name}" has no layer "${name}"`);
+  return l;
+}
+
 /** The model's single input layer (from the symbolic tensor: a Sequential fills inputLayers only once built). */
 export function inputLayerOf(model: tf.LayersModel): Layer {
   if (model.inputs.length !== 1) throw new Error(`Cannot export model "${model.name}": it has ${model.inputs.length} inputs (only 1)`);

@@ -11,7 +11,7 @@
 import type * as tf from '@tensorflow/tfjs';
 
 import { blockPrefix, projectedChannels, seededProjection, styleDims, upperTriangleIndices, type BackboneSpec } from '../backbone/spec.js';
-import { convertLayers } from './convert-layers.js';
+import { convertLayers, layerNamed } from './convert-layers.js';
 import type { GraphTensor, Layer } from './layer-converters.js';
 import { GraphBuilder } from './onnx-builder.js';
 
@@ -21,12 +21,6 @@ export const FEATURES_OUTPUT = 'features';
 const STD_EPSILON = 1e-8;
 /** The Keras MobileNetV2 the nsfwjs bundle holds is built for 224 px; strides scale with the input. */
 const BUILT_SIZE = 224;
-
-function layerNamed(model: tf.LayersModel, name: string): Layer {
-  const l = model.layers.find((x) => x.name === name);
-  if (!l) throw new Error(`Cannot export the backbone: it has no layer "${name}"`);
-  return l;
-}
 
 /** Sign(v)·sqrt(|v|), as signedSqrt does. */
 function signedSqrt(g: GraphBuilder, v: string, base: string): string {

@@ -11,7 +11,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { BackboneSpec } from '../backbone/spec.js';
 import { blockScale, frozenBlocks, type FeatureTransform } from '../encoders/feature-transform.js';
 import { ACTIVATION_INPUT } from '../encoders/fine-tune.js';
-import { convertLayers } from './convert-layers.js';
+import { convertLayers, layerNamed } from './convert-layers.js';
 import { appendBackboneBlocks, PIXELS_INPUT } from './export-backbone-features.js';
 import { appendEmbeddingSpace, OUTPUT_NAME } from './export-encoder.js';
 import type { Layer } from './layer-converters.js';
@@ -35,12 +35,6 @@ const BLOCK_EPSILON = 1e-12;
 export interface FineTunedPipelineParts extends HeadPipelineParts {
   /** The cut: the backbone's layer whose activation the fine-tuned model's first input reads. */
   from: string;
-}
-
-function layerNamed(model: tf.LayersModel, name: string): Layer {
-  const l = model.layers.find((x) => x.name === name);
-  if (!l) throw new Error(`Cannot export: model "${model.name}" has no layer "${name}"`);
-  return l;
 }
 
 /** applyFeatureTransform: each frozen block L2-normalised and scaled by 1/√(blocks), concatenated, centred. */
