@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { patchGeometry, type PatchGeometry } from './im2col.js';
 
 /** [fH, fW, inC, outC] → [fH, fW, outC, inC], rotated 180° in the spatial plane. */
 export function flipFilter(w: Float32Array, dst: Float32Array, fH: number, fW: number, inC: number, outC: number): void {
@@ -60,18 +61,7 @@ export interface TransposedPadding {
  * that yields dx; null where a side would have to be negative (padding wider than the filter) or
  * dy is empty, which that formulation cannot express.
  */
-export function transposedPadding(g: {
-  inHeight: number;
-  inWidth: number;
-  outHeight: number;
-  outWidth: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padTop: number;
-  padLeft: number;
-}): TransposedPadding | null {
+export function transposedPadding(g: Omit<PatchGeometry, 'inChannels'>): TransposedPadding | null {
   const dilatedHeight = (g.outHeight - 1) * g.strideHeight + 1;
   const dilatedWidth = (g.outWidth - 1) * g.strideWidth + 1;
   const top = g.filterHeight - 1 - g.padTop;
@@ -102,7 +92,7 @@ export function makeConv2DBackpropInputKernel(fallback: tf.KernelFunc): tf.Kerne
       'channelsLast',
     );
     const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-    const padding = transposedPadding({ ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left });
+    const padding = transposedPadding(patchGeometry(info));
     if (padding == null) return fallback(args);
     const { dilatedHeight: dilatedH, dilatedWidth: dilatedW, top, bottom, left, right } = padding;
 

@@ -16,7 +16,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { assertShape, depthwiseGeometry, depthwiseOutShape, type DepthwiseAttrs, type DepthwiseGeometry } from './depthwise-geometry.js';
+import {
+  assertShape,
+  depthwiseGeometry,
+  depthwiseOutShape,
+  forEachTap,
+  type DepthwiseAttrs,
+  type DepthwiseGeometry,
+} from './depthwise-geometry.js';
 
 const NAME = tf.DepthwiseConv2dNativeBackpropFilter;
 
@@ -25,37 +32,20 @@ const NAME = tf.DepthwiseConv2dNativeBackpropFilter;
  * ([fH, fW, C, M] row-major). Sums run in float64, as in the cpu backend.
  */
 export function depthwiseFilterBackprop(x: Float32Array, dy: Float32Array, acc: Float64Array, g: DepthwiseGeometry): void {
-  const { inHeight: H, inWidth: W, channels: C, multiplier: M, outHeight: OH, outWidth: OW, filterHeight: fH, filterWidth: fW } = g;
-  const CM = C * M;
-  for (let b = 0; b < g.batch; b++) {
-    const imageBase = b * H * W * C;
-    for (let oh = 0; oh < OH; oh++) {
-      const ih0 = oh * g.strideHeight - g.padTop;
-      const fhMin = Math.max(0, -ih0);
-      const fhMax = Math.min(fH, H - ih0);
-      for (let ow = 0; ow < OW; ow++) {
-        const iw0 = ow * g.strideWidth - g.padLeft;
-        const fwMin = Math.max(0, -iw0);
-        const fwMax = Math.min(fW, W - iw0);
-        const d = ((b * OH + oh) * OW + ow) * CM;
-        for (let fh = fhMin; fh < fhMax; fh++) {
-          const rowBase = imageBase + (ih0 + fh) * W * C;
-          for (let fw = fwMin; fw < fwMax; fw++) {
-            const xi = rowBase + (iw0 + fw) * C;
-            const t = (fh * fW + fw) * CM;
-            if (M === 1) {
-              for (let c = 0; c < C; c++) acc[t + c] += x[xi + c] * dy[d + c];
-            } else {
-              for (let c = 0, k = 0; c < C; c++) {
-                const xv = x[xi + c];
-                for (let m = 0; m < M; m++, k++) acc[t + k] += xv * dy[d + k];
-              }
-            }
-          }
+  const { channels: C, multiplier: M } = g;
+  forEachTap(
+    g,
+    M === 1
+      ? (xi, d, t) => {
+          for (let c = 0; c < C; c++) acc[t + c] += x[xi + c] * dy[d + c];
         }
-      }
-    }
-  }
+      : (xi, d, t) => {
+          for (let c = 0, k = 0; c < C; c++) {
+            const xv = x[xi + c];
+            for (let m = 0; m < M; m++, k++) acc[t + k] += xv * dy[d + k];
+          }
+        },
+  );
 }
 
 /**

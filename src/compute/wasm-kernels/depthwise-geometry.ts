@@ -4,21 +4,13 @@
  * output channel c·M + m coming from input channel c.
  */
 import * as tf from '@tensorflow/tfjs';
+import { patchGeometry, type PatchGeometry } from './im2col.js';
 
-export interface DepthwiseGeometry {
+/** The window geometry of a convolution (inChannels is `channels` here), batch and multiplier. */
+export interface DepthwiseGeometry extends Omit<PatchGeometry, 'inChannels'> {
   batch: number;
-  inHeight: number;
-  inWidth: number;
   channels: number;
   multiplier: number;
-  outHeight: number;
-  outWidth: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padTop: number;
-  padLeft: number;
 }
 
 export interface DepthwiseAttrs {
@@ -66,21 +58,37 @@ export function depthwiseGeometry(
     true,
     'channelsLast',
   );
-  return {
-    batch: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    channels: info.inChannels,
-    multiplier: filterShape[3],
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  };
+  const { inChannels, ...window } = patchGeometry(info);
+  return { ...window, batch: info.batchSize, channels: inChannels, multiplier: filterShape[3] };
+}
+
+/**
+ * Calls `visit` for every (output pixel, filter tap) pair whose tap falls inside the image, in
+ * memory order: with the offset of the input pixel in x [N, H, W, C], of the output pixel in
+ * dy [N, outH, outW, C·M] and of the tap in the filter [fH, fW, C, M]. The general loops of both
+ * gradients run their channel loops inside.
+ */
+export function forEachTap(g: DepthwiseGeometry, visit: (xi: number, dyi: number, wi: number) => void): void {
+  const { inHeight: H, inWidth: W, channels: C, outHeight: OH, outWidth: OW, filterHeight: fH, filterWidth: fW } = g;
+  const CM = C * g.multiplier;
+  for (let b = 0; b < g.batch; b++) {
+    const imageBase = b * H * W * C;
+    for (let oh = 0; oh < OH; oh++) {
+      const ih0 = oh * g.strideHeight - g.padTop;
+      const fhMin = Math.max(0, -ih0);
+      const fhMax = Math.min(fH, H - ih0);
+      for (let ow = 0; ow < OW; ow++) {
+        const iw0 = ow * g.strideWidth - g.padLeft;
+        const fwMin = Math.max(0, -iw0);
+        const fwMax = Math.min(fW, W - iw0);
+        const dyi = ((b * OH + oh) * OW + ow) * CM;
+        for (let fh = fhMin; fh < fhMax; fh++) {
+          const rowBase = imageBase + (ih0 + fh) * W * C;
+          for (let fw = fwMin; fw < fwMax; fw++) visit(rowBase + (iw0 + fw) * C, dyi, (fh * fW + fw) * CM);
+        }
+      }
+    }
+  }
 }
 
 /** [N, outH, outW, C·M]: the shape dy must have. */
