@@ -7,6 +7,7 @@ import {
   registerWasmTrainingKernels,
 } from '../../src/compute/wasm-kernels/index.js';
 import { Rng } from '../../src/util/random.js';
+import { normals, size } from './random-values.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Shape4 = [number, number, number, number];
@@ -59,17 +60,6 @@ const MORE: Case[] = [
 const name = (c: Case): string =>
   `x ${c.x.join('×')}, filter ${c.filter.join('×')}, stride ${JSON.stringify(c.strides)}, pad ${JSON.stringify(c.pad)}` +
   (c.dimRoundingMode ? ` (${c.dimRoundingMode})` : '');
-
-function normals(rng: Rng, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = 1 - rng.next();
-    out[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
-  }
-  return out;
-}
-
-const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 function outShapeOf(c: Case): number[] {
   return tf.tidy(
