@@ -244,6 +244,32 @@ describe('depthwise-convolution gradients on wasm', () => {
     });
   }
 
+  it('serve the fused depthwise convolution (bias and ReLU6) too: its gradients match the cpu backend', async () => {
+    const c: Case = { x: [2, 9, 9, 8], filter: [3, 3, 8, 1], strides: 2, pad: 'same' };
+    const v = valuesFor(c, 4000);
+    const bias = normals(new Rng(4001), 8);
+    const grads = () =>
+      tf.tidy(() => {
+        const dyt = tf.tensor(v.dy, v.outShape);
+        const f = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(
+            tf.mul(
+              tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 2, pad: 'same', bias: b, activation: 'relu6' }),
+              dyt,
+            ),
+          );
+        return tf.grads(f)([tf.tensor(v.x, c.x), tf.tensor(v.w, c.filter), tf.tensor1d(bias)]).map((t) => t.dataSync() as Float32Array);
+      });
+    const onWasm = grads();
+    await tf.setBackend('cpu');
+    const onCpu = grads();
+    await tf.setBackend('wasm');
+    for (const [i, label] of ['dx', 'dW', 'dBias'].entries()) {
+      expect(maxAbs(onCpu[i]), label).toBeGreaterThan(0.1);
+      expectClose(onWasm[i], onCpu[i], 1e-4, label);
+    }
+  });
+
   it('reject dilations other than 1 with a clear error', () => {
     const c = MORE[0];
     const v = valuesFor(c, 10);
