@@ -9,5 +9,6 @@ import { decodeSection } from './decode.js';
 import { encoderSection } from './encoder.js';
 import { peakFlopsSection } from './peak-flops.js';
 import { scoreSection } from './score.js';
+import { trainingSection } from './training.js';
 
-export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, encoderSection, decodeSection, hnswSection, httpSection, scoreSection];
+export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, encoderSection, decodeSection, trainingSection, hnswSection, httpSection, scoreSection];

@@ -22,6 +22,8 @@ import { DEFAULT_PRESET } from '../encoders/presets.js';
 import { evaluateCsls, type CslsEvaluation } from '../evaluation/evaluate-csls.js';
 import { drawEvaluationPairs, evaluateEmbeddings, type EvaluationResult } from '../evaluation/evaluate-embeddings.js';
 import { evaluateRanking, type RankingEvaluation } from '../evaluation/evaluate-ranking.js';
+import { exactNeighbours } from '../evaluation/exact-neighbours.js';
+import { identificationAccuracy, type IdentificationResult } from '../evaluation/identify.js';
 import { measureOpenSet, runOpenSetProtocol, type OpenSetEvaluation } from '../evaluation/open-set-protocol.js';
 import type { LabelledItem } from '../evaluation/pairs.js';
 import { PainterError } from '../errors.js';
@@ -29,6 +31,7 @@ import { Cohort, COHORT_SEED, cohortPaintings, loadCohort, saveCohort } from '..
 import { CSLS_K_SWEEP, DEFAULT_CSLS, radiiFrom } from '../scoring/csls.js';
 import { NearestDistances } from '../scoring/nearest-distances.js';
 import { OPEN_SET_CONFIDENCE } from '../scoring/open-set.js';
+import { DEFAULT_NEIGHBOURS } from '../search/aggregate-artists.js';
 import { EncoderProvider } from './encoder-provider.js';
 
 export type SplitName = 'train' | 'validation' | 'test';
@@ -60,9 +63,13 @@ export interface NeighbourhoodFigures {
   gallery: { paintings: number; artists: number };
 }
 
-export interface StoredEvaluationResult extends EvaluationResult, Partial<NeighbourhoodFigures> {}
+export interface StoredEvaluationResult extends EvaluationResult, Partial<NeighbourhoodFigures> {
+  /** Top-1 / top-5 artist of each evaluated painting against the whole corpus (its own image left out). */
+  identification?: IdentificationResult;
+}
 
 export interface EvaluateReport extends StoredEvaluationResult {
+  identification: IdentificationResult;
   subject: string;
   modelVersion: number | null;
   split: SplitName | null;
@@ -73,8 +80,6 @@ export interface EvaluateReport extends StoredEvaluationResult {
 
 /** Held-out known/unknown assignments of artists per evaluation: more repeats, less noise. */
 const OPEN_SET_REPEATS = 4;
-/** Neighbours a query looks at, as the server does (DEFAULT_NEIGHBOURS in the query service). */
-const NEIGHBOURS = 50;
 /** Fewer query artists than this cannot be halved into known and unknown ones and folded. */
 const MIN_OPEN_SET_ARTISTS = 4;
 
@@ -168,9 +173,12 @@ export async function evaluate(cfg: Config, repos: Pick<Repositories, 'models' |
     const dim = embeddings.length / paths.length;
     const seed = req.seed ?? 42;
     const pairs = drawEvaluationPairs(items, { seed, triplets: req.triplets ?? 10_000 });
-    const result: StoredEvaluationResult = evaluateEmbeddings(embeddings, dim, items, { seed }, pairs);
-    if (req.neighbourhood ?? true) {
-      const figures = await neighbourhoodFigures(repos, req, { encoder, model, evaluated, embeddings, dim, pairs, seed });
+    const scored = evaluateEmbeddings(embeddings, dim, items, { seed }, pairs);
+    const gallery = await galleryOf(repos, req, encoder, model, evaluated);
+    const identification = await identify(gallery, evaluated, embeddings, dim, req);
+    const result: StoredEvaluationResult & { identification: IdentificationResult } = { ...scored, identification };
+    if (gallery && (req.neighbourhood ?? true)) {
+      const figures = await neighbourhoodFigures(req, { model, evaluated, embeddings, dim, pairs, seed, gallery });
       if (figures) Object.assign(result, figures);
     }
     const split = req.datasetPath ? null : (req.split ?? 'test');
@@ -188,8 +196,51 @@ export async function evaluate(cfg: Config, repos: Pick<Repositories, 'models' |
   }
 }
 
+/** The paintings the evaluated ones are queried against, as a served index would hold them, embedded. */
+interface Gallery {
+  dataset: { id: number; rootPath: string };
+  paintings: (PaintingWithArtist & { artistSlug: string })[];
+  vectors: Float32Array;
+}
+
+/**
+ * The gallery is the training and validation paintings of the model's dataset (for a folder
+ * evaluated without importing it), or of the evaluated dataset. Null without one.
+ */
+async function galleryOf(repos: Pick<Repositories, 'datasets'>, req: EvaluateRequest, encoder: Encoder, model: ModelVersion | null, evaluated: EvaluatedItems): Promise<Gallery | null> {
+  const galleryDatasetId = evaluated.datasetId ?? model?.datasetId ?? (await repos.datasets.latest())?.id ?? null;
+  const dataset = galleryDatasetId !== null ? await repos.datasets.findById(galleryDatasetId) : null;
+  if (!dataset) return null;
+  const evaluatedIds = new Set(evaluated.ids.filter((id): id is number => id !== null));
+  const paintings = labelled(await repos.datasets.listPaintings(dataset.id, ['train', 'validation'])).filter((p) => !evaluatedIds.has(p.id));
+  const vectors = await encoder.embedFiles(
+    paintings.map((p) => join(dataset.rootPath, p.relPath)),
+    (d, t) => req.onProgress?.('embed gallery', d, t),
+  );
+  return { dataset, paintings, vectors };
+}
+
+/** "Who painted this?" as the server answers it: each evaluated painting against the gallery and the other evaluated ones. */
+async function identify(gallery: Gallery | null, evaluated: EvaluatedItems, embeddings: Float32Array, dim: number, req: EvaluateRequest): Promise<IdentificationResult> {
+  const n = evaluated.paths.length;
+  req.onProgress?.('identify', 0, n);
+  const galleryRows = gallery?.paintings.length ?? 0;
+  const corpus = new Float32Array((galleryRows + n) * dim);
+  if (gallery) corpus.set(gallery.vectors, 0);
+  corpus.set(embeddings, galleryRows * dim);
+  const artistIds = new Map<string, number>();
+  const artistOf = [...(gallery?.paintings.map((p) => p.artistSlug) ?? []), ...evaluated.items.map((i) => i.artist)].map(
+    (a) => artistIds.get(a) ?? artistIds.set(a, artistIds.size).get(a)!,
+  );
+  const own = Array.from({ length: n }, (_, i) => galleryRows + i);
+  const neighbours = await exactNeighbours(corpus, dim, embeddings, DEFAULT_NEIGHBOURS, own);
+  const result = identificationAccuracy(neighbours, own.map((r) => artistOf[r]), artistOf, galleryRows + n);
+  req.onProgress?.('identify', n, n);
+  return result;
+}
+
 interface FigureInputs {
-  encoder: Encoder;
+  gallery: Gallery;
   model: ModelVersion | null;
   evaluated: EvaluatedItems;
   embeddings: Float32Array;
@@ -198,26 +249,11 @@ interface FigureInputs {
   seed: number;
 }
 
-/**
- * The gallery is the training and validation paintings of the model's dataset (for a folder
- * evaluated without importing it), or of the evaluated dataset. Null without one.
- */
-async function neighbourhoodFigures(
-  repos: Pick<Repositories, 'datasets'>,
-  req: EvaluateRequest,
-  { encoder, model, evaluated, embeddings, dim, pairs, seed }: FigureInputs,
-): Promise<NeighbourhoodFigures | null> {
-  const galleryDatasetId = evaluated.datasetId ?? model?.datasetId ?? (await repos.datasets.latest())?.id ?? null;
-  const galleryDataset = galleryDatasetId !== null ? await repos.datasets.findById(galleryDatasetId) : null;
-  if (!galleryDataset) return null;
-  const evaluatedIds = new Set(evaluated.ids.filter((id): id is number => id !== null));
-  const gallery = labelled(await repos.datasets.listPaintings(galleryDataset.id, ['train', 'validation'])).filter((p) => !evaluatedIds.has(p.id));
+/** CSLS, the nearest-artist ranking and the open-set protocol over the gallery; null without training paintings. */
+async function neighbourhoodFigures(req: EvaluateRequest, { gallery: g, model, evaluated, embeddings, dim, pairs, seed }: FigureInputs): Promise<NeighbourhoodFigures | null> {
+  const { dataset: galleryDataset, paintings: gallery, vectors: galleryVectors } = g;
   const training = gallery.filter((p) => p.split === 'train');
   if (training.length === 0) return null;
-  const galleryVectors = await encoder.embedFiles(
-    gallery.map((p) => join(galleryDataset.rootPath, p.relPath)),
-    (d, t) => req.onProgress?.('embed gallery', d, t),
-  );
 
   // The cohort: the training paintings (a seeded sample of a large set), stored with a model.
   const members = cohortPaintings(training, COHORT_SEED);
@@ -251,10 +287,10 @@ async function neighbourhoodFigures(
   const nearest = await NearestDistances.create(vectors, dim);
   try {
     const queries = evaluated.paths.map((_, i) => gallery.length + i);
-    const ranking = await evaluateRanking({ vectors, dim, artists, radii, nearest, queries, neighbours: NEIGHBOURS });
+    const ranking = await evaluateRanking({ vectors, dim, artists, radii, nearest, queries, neighbours: DEFAULT_NEIGHBOURS });
     let openSet: OpenSetEvaluation | null = null;
     if (new Set(evaluated.items.map((i) => i.artist)).size >= MIN_OPEN_SET_ARTISTS) {
-      const protocol = { vectors, dim, artists, radii, nearest, seed, repeats: OPEN_SET_REPEATS, neighbours: NEIGHBOURS, ranking: ranking.chosen };
+      const protocol = { vectors, dim, artists, radii, nearest, seed, repeats: OPEN_SET_REPEATS, neighbours: DEFAULT_NEIGHBOURS, ranking: ranking.chosen };
       const run = await runOpenSetProtocol({ ...protocol, queries, onProgress: (d, t) => req.onProgress?.('open set', d, t) });
       const validation = gallery.map((p, row) => (p.split === 'validation' ? row : -1)).filter((r) => r >= 0);
       const trainingArtists = new Set(validation.map((r) => artists[r]));
@@ -262,7 +298,7 @@ async function neighbourhoodFigures(
         trainingArtists.size >= MIN_OPEN_SET_ARTISTS
           ? await runOpenSetProtocol({ ...protocol, queries: validation, onProgress: (d, t) => req.onProgress?.('open set (training artists)', d, t) })
           : null;
-      openSet = measureOpenSet(run, training, { seed, confidence: OPEN_SET_CONFIDENCE, repeats: OPEN_SET_REPEATS, neighbours: NEIGHBOURS, ranking: ranking.chosen });
+      openSet = measureOpenSet(run, training, { seed, confidence: OPEN_SET_CONFIDENCE, repeats: OPEN_SET_REPEATS, neighbours: DEFAULT_NEIGHBOURS, ranking: ranking.chosen });
     }
     return { csls, ranking, openSet, gallery: { paintings: gallery.length, artists: new Set(gallery.map((p) => p.artistSlug)).size } };
   } finally {
