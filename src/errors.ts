@@ -42,6 +42,13 @@ export const ErrorCodes = {
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   INTERNAL: { status: 500, message: 'Internal error' },
   MIGRATION_MODIFIED: { status: 500, message: 'An applied database migration was edited afterwards' },
+  CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
+  VECTOR_EXTENSION_MISSING: { status: 500, message: 'The PostgreSQL vector extension (pgvector) is not installed' },
+  INDEX_BUILD_NOT_FOUND: { status: 404, message: 'Index build not found' },
+  INDEX_BUILD_NOT_ACTIVATABLE: { status: 409, message: 'Only a complete index build can be activated' },
+  JOB_CANCELLED: { status: 409, message: 'The job was cancelled' },
+  JOB_LEASE_EXPIRED: { status: 500, message: 'The replica running the job stopped renewing its lease' },
+  JOB_NOT_CANCELLABLE: { status: 409, message: 'The job has already finished' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;
