@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../src/config.js';
+import type { Notifier } from '../src/db/notifier.js';
 import type { Repositories } from '../src/db/repositories/repositories.js';
 import { EmbeddingMapService } from '../src/services/embedding-map-service.js';
 import { EncoderProvider } from '../src/services/encoder-provider.js';
@@ -14,6 +15,7 @@ import { LiveIndex } from '../src/services/live-index.js';
 import { ModelService } from '../src/services/model-service.js';
 import { QueryService } from '../src/services/query-service.js';
 import { UploadStore } from '../src/services/upload-store.js';
+import type { VectorStores } from '../src/vector-store/vector-stores.js';
 import type { ServerServices } from './services.js';
 
 export interface CoreServices {
@@ -29,15 +31,22 @@ export interface CoreServices {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createServices(cfg: Config, repos: Repositories, log: Logger, train?: TrainFunction): CoreServices {
+/** What the services share with other processes: where vectors live, and how replicas hear of changes. */
+export interface SharedInfrastructure {
+  stores: VectorStores;
+  notifier: Notifier;
+}
+
+export function createServices(cfg: Config, repos: Repositories, shared: SharedInfrastructure, log: Logger, train?: TrainFunction): CoreServices {
   const live = new LiveIndex();
   const encoders = new EncoderProvider(cfg);
-  const indexes = new IndexService(cfg, repos, live, encoders, log);
+  const indexes = new IndexService(cfg, repos, live, encoders, shared.stores, shared.notifier, log);
   const uploads = new UploadStore(join(cfg.dataDir, 'uploads'));
   const queries = new QueryService(repos, live, encoders, uploads);
   const catalog = new CatalogService(cfg, repos, live, indexes);
   const models = new ModelService(repos, live);
-  const jobs = new JobService(cfg, repos, indexes, queries, log, train);
+  const jobs = new JobService(cfg, repos, indexes, queries, shared.notifier, log, train);
+  const stopFollowing = followAlias(indexes, shared.notifier, cfg.indexPollMs);
   const maps = new EmbeddingMapService(repos.catalog, live);
 
   const api: ServerServices = {
@@ -70,22 +79,29 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
     index: {
       status: async () => {
         const s = live.serving;
-        const building = await jobs.activeIndexJob();
+        const [building, alias] = await Promise.all([jobs.activeIndexJob(), indexes.alias()]);
         return {
           serving: s
             ? {
                 id: s.buildId,
                 modelVersion: s.modelVersion,
+                store: s.store,
                 elementCount: s.index.size,
                 params: s.params,
                 buildSeconds: s.buildSeconds,
                 createdAt: s.createdAt.toISOString(),
               }
             : null,
+          activeBuildId: alias.buildId,
+          pinned: alias.pinned,
           building,
         };
       },
       embeddingMap: (options) => maps.map(options),
+      builds: () => indexes.list(),
+      activate: (id, options) => indexes.activate(id, options),
+      unpin: () => indexes.unpin(),
+      setRetention: (keep) => indexes.setKeepBuilds(keep),
     },
     jobs: {
       startIndex: (input) => jobs.startIndex(input).then(toApiJob),
@@ -93,6 +109,7 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
       startEvaluation: (input) => jobs.startEvaluation(input).then(toApiJob),
       get: (id) => jobs.get(id).then(toApiJob),
       list: () => jobs.list().then((l) => l.map(toApiJob)),
+      cancel: (id) => jobs.cancel(id).then(toApiJob),
     },
     health: {
       ready: async () => {
@@ -115,13 +132,27 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
     uploads,
     api,
     async close(graceMs = 10_000) {
-      // A job that cannot stop in time (a training step) is left; the next start marks it failed.
-      jobs.cancelAll();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([jobs.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-      clearTimeout(timer);
+      stopFollowing();
+      // A job that cannot stop in time (a training step) is let go: its lease decides (re-queued or failed).
+      await jobs.close(graceMs);
       await encoders.close();
     },
+  };
+}
+
+/**
+ * Keeps this process on the build the alias names: at once when another replica announces a move
+ * or a live change, and every `pollMs` in any case, so a missed notification heals.
+ */
+function followAlias(indexes: IndexService, notifier: Notifier, pollMs: number): () => void {
+  const unsubscribe = notifier.subscribe((e) => {
+    if (e.topic === 'alias' || e.topic === 'change') void indexes.follow();
+  });
+  const timer = setInterval(() => void indexes.follow(), pollMs);
+  timer.unref();
+  return () => {
+    unsubscribe();
+    clearInterval(timer);
   };
 }
 
@@ -140,5 +171,8 @@ function toApiJob(j: StoredJob) {
     createdAt: j.createdAt.toISOString(),
     startedAt: j.startedAt?.toISOString() ?? null,
     finishedAt: j.finishedAt?.toISOString() ?? null,
+    owner: j.owner,
+    attempts: j.attempts,
+    cancelRequested: j.cancelRequestedAt !== null,
   };
 }

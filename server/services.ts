@@ -16,7 +16,9 @@ import type {
   VerifyResult,
 } from '../src/search/types.js';
 
-export type { EmbeddingMap, Page };
+import type { ApiJob, BuildList } from './http/responses.js';
+
+export type { BuildList, EmbeddingMap, Page };
 
 export interface PageRequest {
   /** 1–200, default 50. */
@@ -66,32 +68,26 @@ export interface IndexStatus {
   serving: {
     id: number;
     modelVersion: number;
+    /** Where its vectors live. */
+    store: 'hnswlib' | 'pgvector';
     elementCount: number;
     params: { M: number; efConstruction: number; ef: number };
     buildSeconds: number | null;
     createdAt: string;
   } | null;
+  /** The build the alias names (every replica converges on it); differs from `serving.id` only while this replica catches up. */
+  activeBuildId: number | null;
+  /** A build was activated by hand: finished rebuilds do not replace it. */
+  pinned: boolean;
   /** A rebuild in progress, if any. */
   building: { jobId: string; phase: string; progress: { done: number; total: number } } | null;
 }
 
-export type JobKind = 'index' | 'train' | 'evaluate';
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type JobKind = ApiJob['kind'];
+export type JobStatus = ApiJob['status'];
 
-export interface Job {
-  id: string;
-  kind: JobKind;
-  status: JobStatus;
-  /** What it is doing now, e.g. 'embedding', 'building', 'swapping', 'training epoch 3/12'. */
-  phase: string;
-  progress: { done: number; total: number };
-  params: Record<string, unknown>;
-  result: Record<string, unknown> | null;
-  error: { code: string; message: string } | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+/** A job as the API shows it; `phase` says what it is doing now, e.g. 'embedding', 'building', 'swapping', 'training epoch 3/12'. */
+export type Job = ApiJob;
 
 export interface StartIndexJob {
   modelVersion?: number;
@@ -148,6 +144,14 @@ export interface ServerServices {
     status(): Promise<IndexStatus>;
     /** The serving index's paintings laid out in 2-D (UMAP), sampled down to `limit` (1–2000, default 1000). */
     embeddingMap(options: { limit?: number }): Promise<EmbeddingMap>;
+    /** Every build, newest first, with the alias and the retention setting. */
+    builds(): Promise<BuildList>;
+    /** Moves the alias to a complete build (default pinned: rebuilds then leave it serving). */
+    activate(id: number, options: { pin?: boolean }): Promise<BuildList>;
+    /** Lets the next finished rebuild take over again. */
+    unpin(): Promise<BuildList>;
+    /** How many complete builds to keep; older ones are deleted now. */
+    setRetention(keep: number): Promise<BuildList>;
   };
   jobs: {
     startIndex(input: StartIndexJob): Promise<Job>;
@@ -155,6 +159,8 @@ export interface ServerServices {
     startEvaluation(input: StartEvaluateJob): Promise<Job>;
     get(id: string): Promise<Job>;
     list(): Promise<Job[]>;
+    /** Asks a job to stop, on whichever replica runs it; a queued one is cancelled at once. */
+    cancel(id: string): Promise<Job>;
   };
   health: {
     /** Database reachable and an index loaded; `reasons` names what is missing. */

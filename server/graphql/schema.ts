@@ -192,6 +192,8 @@ export const typeDefs = /* GraphQL */ `#graphql
   type ServingIndex {
     id: Int!
     modelVersion: Int!
+    "hnswlib or pgvector."
+    store: String!
     elementCount: Int!
     params: HnswParams!
     buildSeconds: Float
@@ -208,6 +210,10 @@ export const typeDefs = /* GraphQL */ `#graphql
   type IndexStatus {
     "The index answering queries now; null when none is loaded."
     serving: ServingIndex
+    "The build the alias names: every replica converges on it."
+    activeBuildId: Int
+    "A build was activated by hand: finished rebuilds do not replace it."
+    pinned: Boolean!
     "A rebuild in progress, if any."
     building: IndexBuild
   }
@@ -234,6 +240,35 @@ export const typeDefs = /* GraphQL */ `#graphql
     points: [MapPoint!]!
   }
 
+  "A written index build: complete ones can be activated (rollback without a rebuild)."
+  type IndexBuildRecord {
+    id: Int!
+    modelVersion: Int!
+    "building, complete or failed."
+    status: String!
+    "hnswlib or pgvector."
+    store: String!
+    elementCount: Int
+    params: HnswParams!
+    buildSeconds: Float
+    failureReason: String
+    createdAt: String!
+    completedAt: String
+    "The alias points at it: every replica serves it."
+    active: Boolean!
+    "Active and pinned."
+    pinned: Boolean!
+  }
+
+  type IndexBuildList {
+    "Newest first."
+    builds: [IndexBuildRecord!]!
+    activeBuildId: Int
+    pinned: Boolean!
+    "Complete builds kept; older ones are deleted, never the active one."
+    keepBuilds: Int!
+  }
+
   type JobProgress {
     done: Int!
     total: Int!
@@ -248,7 +283,7 @@ export const typeDefs = /* GraphQL */ `#graphql
     id: ID!
     "index, train or evaluate."
     kind: String!
-    "queued, running, succeeded or failed."
+    "queued, running, succeeded, failed or cancelled."
     status: String!
     phase: String!
     progress: JobProgress!
@@ -258,6 +293,11 @@ export const typeDefs = /* GraphQL */ `#graphql
     createdAt: String!
     startedAt: String
     finishedAt: String
+    "The replica running it."
+    owner: String
+    "Claims so far: a job whose replica died may run again."
+    attempts: Int!
+    cancelRequested: Boolean!
   }
 
   type Query {
@@ -280,6 +320,8 @@ export const typeDefs = /* GraphQL */ `#graphql
     "Null when there is no such model version."
     model(version: Int!): Model
     indexStatus: IndexStatus!
+    "Every index build, with the alias and the retention setting."
+    indexBuilds: IndexBuildList!
     "The serving index's paintings in 2-D (UMAP; limit: 1-2000 points, default 1000)."
     embeddingMap(limit: Int): EmbeddingMap!
     jobs: [Job!]!
@@ -295,5 +337,13 @@ export const typeDefs = /* GraphQL */ `#graphql
     startEvaluation(modelVersion: Int): Job!
     "Removes a painting from the live index and the corpus."
     removePainting(id: ID!): Boolean!
+    "Stops a job on whichever replica runs it (a queued one at once); it ends cancelled."
+    cancelJob(id: ID!): Job!
+    "Makes a complete build the one every replica serves (pin, default true: rebuilds then leave it)."
+    activateIndexBuild(id: Int!, pin: Boolean): IndexBuildList!
+    "Lets the next finished rebuild take over again."
+    unpinIndex: IndexBuildList!
+    "How many complete builds to keep (1-1000); older ones are deleted now."
+    setIndexRetention(keep: Int!): IndexBuildList!
   }
 `;

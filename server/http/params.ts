@@ -119,6 +119,10 @@ export const addPaintingFields = z.object({
 });
 
 export const modelVersionBody = z.object({ modelVersion: versionSchema.optional() });
+export const buildIdSchema = int(1, MAX_ID, 'expected an index build id');
+/** Activating a build pins it unless told otherwise. */
+export const activateBody = z.object({ pin: booleanSchema.optional() });
+export const retentionBody = z.object({ keep: int(1, 1000, 'expected a number of builds from 1 to 1000') });
 export const trainBody = z.object({
   preset: z.enum(PRESET_NAMES).optional(),
   epochs: int(1, 1000).optional(),

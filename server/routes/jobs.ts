@@ -20,6 +20,9 @@ export function jobsRoutes({ services, requireApiKey }: RouteDeps): Router {
   r.post('/api/jobs/train', requireApiKey, async (req, res) => {
     sendJob(res, await services.jobs.startTraining(compact(parse(trainBody, jsonBody(req)))));
   });
+  r.delete('/api/jobs/:id', requireApiKey, async (req, res) => {
+    sendJob(res, await services.jobs.cancel(parse(jobIdSchema, req.params.id, 'id')));
+  });
   r.post('/api/jobs/evaluate', requireApiKey, async (req, res) => {
     sendJob(res, await services.jobs.startEvaluation(compact(parse(modelVersionBody, jsonBody(req)))));
   });

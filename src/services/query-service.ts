@@ -73,8 +73,7 @@ export class QueryService {
     const serving = this.live.require();
     const query = await this.resolve(image, serving);
     const k = options.k ?? 5;
-    const hits = this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters);
-    const neighbours = hits.map((h) => ({ ...h, artistId: serving.paintings.get(h.label)!.artistId }));
+    const neighbours = await this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters);
     const ranked = rankArtists(neighbours, this.aggregation).slice(0, k);
     const shown = await this.rows.get(serving, ranked.flatMap((a) => a.neighbours.slice(0, 5).map((i) => neighbours[i].label)));
     const artists = ranked.map((a) => {
@@ -92,7 +91,7 @@ export class QueryService {
     const started = performance.now();
     const serving = this.live.require();
     const query = await this.resolve(image, serving);
-    const hits = this.search(serving, query, options.k ?? 10, options.filters);
+    const hits = await this.search(serving, query, options.k ?? 10, options.filters);
     const rows = await this.rows.get(serving, hits.map((h) => h.label));
     const paintings = hits.filter((h) => rows.has(h.label)).map((h) => ({ ...toSummary(rows.get(h.label)!), distance: h.distance }));
     return { paintings, query: this.info(serving, query, started) };
@@ -124,26 +123,21 @@ export class QueryService {
     else this.calibrations.delete(modelVersion);
   }
 
+  /** The vector store evaluates the filters where the vectors are (hnswlib's graph walk, pgvector's SQL). */
   private search(serving: ServingIndex, query: ResolvedQuery, k: number, filters: SearchFilters = {}) {
-    const splits = filters.splits?.length ? new Set<string>(filters.splits) : null;
-    const style = filters.style?.toLowerCase() ?? null;
-    const excludedArtist = filters.excludeOwnArtist ? query.artistId : null;
-    const filter = (label: number) => {
+    return serving.index.search(query.vector, k, {
       // A painting is never its own neighbour.
-      if (label === query.paintingId) return false;
-      const p = serving.paintings.get(label);
-      if (!p) return false;
-      if (splits && !splits.has(p.split)) return false;
-      if (style !== null && p.style !== style) return false;
-      return excludedArtist === null || p.artistId !== excludedArtist;
-    };
-    return serving.index.search(query.vector, k, filter);
+      excludeId: query.paintingId,
+      splits: filters.splits?.length ? filters.splits : null,
+      style: filters.style ?? null,
+      excludeArtistId: filters.excludeOwnArtist ? query.artistId : null,
+    });
   }
 
   private async resolve(image: QueryImage, serving: ServingIndex): Promise<ResolvedQuery> {
     if (image.kind === 'painting') {
-      const known = serving.paintings.get(image.paintingId);
-      if (known) return { vector: serving.index.vector(image.paintingId), paintingId: image.paintingId, artistId: known.artistId };
+      const known = await serving.index.get(image.paintingId);
+      if (known) return { vector: known.vector, paintingId: image.paintingId, artistId: known.artistId };
       // In the corpus but not in this index (added since, or indexed under another model): embed it.
       const painting = await this.catalog.getPainting(image.paintingId);
       return { vector: await this.embed(serving, painting.filePath), paintingId: painting.id, artistId: painting.artistId };

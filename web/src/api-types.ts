@@ -146,7 +146,7 @@ export interface IndexStatus {
 export interface Job {
   id: string;
   kind: 'index' | 'train' | 'evaluate';
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   phase: string;
   progress: Progress;
   params: Record<string, unknown>;
