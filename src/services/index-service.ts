@@ -317,7 +317,7 @@ export class IndexService {
     } catch (e) {
       if (!isPainterError(e)) throw e;
       this.unloadable = build.id;
-      this.log.warn(`index ${build.id} named by the alias cannot be served here (${e.message}); ${serving ? `still serving ${serving.buildId}` : 'nothing served'}`);
+      this.log.warn(`index ${build.id} skipped: ${e.message} (the alias names it; ${serving ? `still serving ${serving.buildId}` : 'falling back to the newest good build'})`);
     }
   }
 
