@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { describeBackend, initBackend } from '../src/compute/backend.js';
 import type { Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
+import { LOCKS, withAdvisoryLock } from '../src/db/advisory-lock.js';
 import { createNotifier, type Notifier } from '../src/db/notifier.js';
 import { createRepositories } from '../src/db/repositories/repositories.js';
 import { prepareDemo } from '../src/demo/prepare-demo.js';
@@ -76,6 +77,7 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
       await prepareDemo(cfg, repos, {
         indexes: core.indexes,
         log,
+        exclusive: (fn) => withAdvisoryLock(db, LOCKS.demoCorpus, fn),
         trainDemoModel: async (datasetId) => trainModel(cfg, repos, { overrides: { preset: 'pretrained', epochs: 6 }, datasetId, backend }),
       });
     }
