@@ -130,8 +130,10 @@ export class PgvectorStore implements VectorStore {
     const table = this.table(names, build.dir);
     let count: number;
     try {
-      const r = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
-      count = Number(r.rows[0].n);
+      // The build row's count is kept with every change; a scan only while it is still being written.
+      const known = build.elementCount ?? null;
+      const r = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}${known !== null ? ' LIMIT 0' : ''}`);
+      count = known ?? Number(r.rows[0].n);
     } catch (e) {
       if ((e as { code?: string }).code === '42P01') {
         throw new PainterError('INDEX_CORRUPT', `Index ${build.id}: its vector table ${table} is missing`, { id: build.id, table: build.dir });
