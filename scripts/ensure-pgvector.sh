@@ -6,11 +6,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 INSTALLER=../shared/scripts/install-pgvector.sh
-if [ ! -f "$INSTALLER" ]; then
-  echo "ensure-pgvector: $INSTALLER not found: pgvector tests will be skipped" >&2
+if [ -f /usr/lib/postgresql/15/lib/vector.so ] && [ -f /usr/share/postgresql/15/extension/vector.control ]; then
   exit 0
 fi
-if [ -f /usr/lib/postgresql/15/lib/vector.so ] && [ -f /usr/share/postgresql/15/extension/vector.control ]; then
+if [ ! -f "$INSTALLER" ]; then
+  echo "ensure-pgvector: pgvector is not installed and $INSTALLER is not there: pgvector tests will be skipped" >&2
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
