@@ -168,7 +168,7 @@ function filteredTruth(data: Dataset, filter: VectorFilter) {
     });
 }
 
-function syntheticDataset(ctx: BenchContext): Dataset {
+export function syntheticDataset(ctx: BenchContext): Dataset {
   const clusters = ctx.quick ? 200 : 2000;
   const perCluster = 50;
   const data = clusteredVectors({ ...ARTIST_LIKE, clusters, perCluster, seed: ctx.seed });
@@ -262,7 +262,7 @@ interface PrecisionCost {
 }
 
 /** Same-artist vs different-artist pairs of the test split, in float32 and in half precision. */
-function precisionCost(corpus: Dataset, seed: number): PrecisionCost | null {
+export function precisionCost(corpus: Dataset, seed: number): PrecisionCost | null {
   const rows: Float32Array[] = [];
   const items: { artist: string; style: string | null }[] = [];
   corpus.entries.forEach((e, i) => {
