@@ -2,6 +2,7 @@
  * Builds an Encoder from a saved model folder, or one of the baselines that trained models are
  * compared against.
  */
+import type { Instruments } from '../instruments.js';
 import { buildCnn, buildHead } from './architectures.js';
 import { backboneCacheFile, DEFAULT_FEATURE_BLOCKS } from './backbone-defaults.js';
 import { BackboneFeatureEncoder, CnnEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
@@ -38,6 +39,7 @@ export interface InferenceEnvironment {
   threads?: number;
   maxBatch?: number;
   windowMs?: number;
+  instruments?: Instruments;
 }
 
 /** An ONNX-served encoder when the model has a verified export and the runtime allows it; null for tfjs. */
@@ -60,6 +62,7 @@ async function onnxEncoder(dir: string, manifest: ModelManifest, name: string, e
     threads: env.threads,
     maxBatch: env.maxBatch,
     windowMs: env.windowMs,
+    instruments: env.instruments,
   });
 }
 

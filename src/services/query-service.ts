@@ -29,6 +29,9 @@ import type { UploadStore } from './upload-store.js';
 
 /** Paintings looked at when ranking artists: enough for several artists with several paintings each. */
 export const DEFAULT_NEIGHBOURS = 50;
+/** Artists a nearest-artists query answers with, and paintings a similar-paintings query, unless asked otherwise. */
+export const DEFAULT_K = 5;
+export const DEFAULT_SIMILAR = 10;
 
 /** Without a stored evaluation: a midpoint of the 0–10 distance range and a gentle slope. */
 const UNCALIBRATED = { threshold: 5, calibration: { intercept: 5, slope: -1 } satisfies DistanceCalibration };
@@ -72,7 +75,7 @@ export class QueryService {
     const started = performance.now();
     const serving = this.live.require();
     const query = await this.resolve(image, serving);
-    const k = options.k ?? 5;
+    const k = options.k ?? DEFAULT_K;
     const neighbours = await this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters);
     const ranked = rankArtists(neighbours, this.aggregation).slice(0, k);
     const shown = await this.rows.get(serving, ranked.flatMap((a) => a.neighbours.slice(0, 5).map((i) => neighbours[i].label)));
@@ -91,7 +94,7 @@ export class QueryService {
     const started = performance.now();
     const serving = this.live.require();
     const query = await this.resolve(image, serving);
-    const hits = await this.search(serving, query, options.k ?? 10, options.filters);
+    const hits = await this.search(serving, query, options.k ?? DEFAULT_SIMILAR, options.filters);
     const rows = await this.rows.get(serving, hits.map((h) => h.label));
     const paintings = hits.filter((h) => rows.has(h.label)).map((h) => ({ ...toSummary(rows.get(h.label)!), distance: h.distance }));
     return { paintings, query: this.info(serving, query, started) };
