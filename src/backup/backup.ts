@@ -1,7 +1,7 @@
 /**
  * `painter backup DIR` and `painter restore DIR`: the metadata (metadata.ts), the model folders
- * of complete model versions, the serving index's files and the files of paintings added
- * through the API, with a manifest of checksums.
+ * of complete model versions, the serving index's files (a pgvector build's vectors are tables in
+ * the pg_dump) and the files of paintings added through the API, with a manifest of checksums.
  *
  * Consistency while the server serves: the rows come from one snapshot of the database, and the
  * files copied are those these rows name. Model folders and painting files never change once
@@ -23,7 +23,7 @@ import { BACKUP_FORMAT, MANIFEST, readBackupManifest, sha256OfFile, verifyBackup
 import { dumpMetadata, loadTableRows, pgRestore, PG_DUMP, PGLITE_DUMP, type SnapshotRows } from './metadata.js';
 
 export interface BackupOptions {
-  /** The build the server is answering with (default: the newest complete one). */
+  /** The build the server is answering with (default: the one the index alias names, else the newest complete one). */
   activeBuildId?: number;
   /** PostgreSQL: rows through the driver even where pg_dump exists. */
   sqlRows?: boolean;
@@ -76,8 +76,14 @@ async function writeBackup(cfg: Pick<Config, 'dataDir' | 'modelsDir'>, db: Datab
     }
   }
 
-  const build = options.activeBuildId !== undefined ? rows.builds.find((b) => b.id === options.activeBuildId) : rows.builds[0];
-  if (build) {
+  const wanted = options.activeBuildId ?? rows.activeBuildId;
+  const build = wanted !== null ? rows.builds.find((b) => b.id === wanted) : rows.builds[0];
+  if (build?.store === 'pgvector') {
+    // Its vectors are rows of a table in PostgreSQL, in the dump taken from the same snapshot.
+    if (dump.method !== 'pg_dump') {
+      throw new PainterError('BACKUP_FAILED', `Index build ${build.id} keeps its vectors in pgvector tables, which only a pg_dump backup holds: install the PostgreSQL client programs (pg_dump, pg_restore)`);
+    }
+  } else if (build) {
     const name = `indexes/${build.id}`;
     await mkdir(join(into, name), { recursive: true });
     for (const f of [INDEX_FILE, MANIFEST_FILE]) {

@@ -41,6 +41,11 @@ interface Names {
   tables: string;
 }
 
+/** The schema holding the vector tables of the metadata in `schema`. */
+export function vectorTablesSchema(schema: string): string {
+  return schema === 'public' ? 'painter_vectors' : `${schema}_vectors`;
+}
+
 export class PgvectorStore implements VectorStore {
   readonly kind = 'pgvector' as const;
   private ready: Promise<Names> | null = null;
@@ -192,10 +197,7 @@ export class PgvectorStore implements VectorStore {
       throw new PainterError('VECTOR_EXTENSION_MISSING', `pgvector ${version.rows[0].v} is installed; filtered search needs 0.8 or later (ALTER EXTENSION vector UPDATE)`);
     }
     let schema = this.options.schema;
-    if (!schema) {
-      const current = (await this.pool.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
-      schema = current === 'public' ? 'painter_vectors' : `${current}_vectors`;
-    }
+    if (!schema) schema = vectorTablesSchema((await this.pool.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s);
     if (!IDENT.test(schema)) throw new PainterError('CONFIG_INVALID', `Unsupported schema name for vector tables: ${schema}`);
     const tables = `"${schema}"`;
     try {
