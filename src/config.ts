@@ -73,6 +73,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   PAINTER_DATA_DIR: z.string().default('data'),
   PAINTER_MODELS_DIR: z.string().optional(),
+  /** Derived, re-computable data (backbone feature caches); shareable between data directories. */
+  PAINTER_CACHE_DIR: z.string().optional(),
   PAINTER_BACKUP_DIR: z.string().optional(),
   PAINTER_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   PAINTER_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
@@ -188,7 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     modelsDir: resolve(parsed.PAINTER_MODELS_DIR ?? resolve(dataDir, 'models')),
     embeddedDbDir: resolve(dataDir, 'pglite'),
-    cacheDir: resolve(dataDir, 'cache'),
+    cacheDir: resolve(parsed.PAINTER_CACHE_DIR ?? resolve(dataDir, 'cache')),
     backupDir: resolve(parsed.PAINTER_BACKUP_DIR ?? resolve(dataDir, 'backups')),
     backend: parsed.PAINTER_BACKEND,
     workers: parsed.PAINTER_WORKERS,

@@ -8,6 +8,7 @@ import { httpSection } from './http.js';
 import { decodeSection } from './decode.js';
 import { encoderSection } from './encoder.js';
 import { peakFlopsSection } from './peak-flops.js';
+import { trainingSection } from './training.js';
 import { vectorStoreSection } from './vector-store.js';
 
-export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, encoderSection, decodeSection, hnswSection, vectorStoreSection, httpSection];
+export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, encoderSection, decodeSection, trainingSection, hnswSection, vectorStoreSection, httpSection];

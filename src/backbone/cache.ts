@@ -1,7 +1,9 @@
 /**
- * Feature cache file: "PBFC" magic, uint32 LE header length, a JSON header, zero padding to a
- * 4-byte boundary, then float32 LE rows. Rows are keyed by the sha256 of the image file's bytes and
- * the view, so the same painting under another path or in another dataset is a hit.
+ * Feature cache: one file per backbone and view (`<backboneId>/view-<viewKey>.bin` under the cache
+ * directory), so a run loads only the views it uses and no file outgrows what one read can hold.
+ * A file is "PBFC" magic, uint32 LE header length, a JSON header, zero padding to a 4-byte
+ * boundary, then float32 LE rows. Rows are keyed by the sha256 of the image file's bytes, so the
+ * same painting under another path or in another dataset is a hit.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -9,62 +11,75 @@ import path from 'node:path';
 import type { FeatureBlock } from './style-features.js';
 
 const MAGIC = Buffer.from('PBFC', 'ascii');
+const FORMAT = 2;
+/** Reads and writes move at most this much at once. */
+const CHUNK_BYTES = 64 << 20;
 
 export interface CacheHeader {
-  format: 1;
+  format: typeof FORMAT;
   backboneId: string;
+  view: string;
   dim: number;
   blocks: FeatureBlock[];
-  /** View names; `rowViews[i]` indexes this list. */
-  views: string[];
   /** sha256 (hex) of the image file bytes, one per row. */
   keys: string[];
-  rowViews: number[];
-}
-
-export function rowKey(hash: string, view: string): string {
-  return `${hash}|${view}`;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+export function viewCacheFile(dir: string, view: string): string {
+  return path.join(dir, `view-${view}.bin`);
+}
+
 export class FeatureCache {
-  /** rowKey(hash, view) → row. */
+  /** image hash → row. */
   readonly rows = new Map<string, Float32Array>();
   blocks: FeatureBlock[] = [];
   dim = 0;
 
-  constructor(readonly backboneId: string) {}
+  constructor(
+    readonly backboneId: string,
+    readonly view: string,
+  ) {}
 
-  /** Reads `file`; a missing, unreadable or other-backbone file yields an empty cache. */
-  static async load(file: string, backboneId: string): Promise<FeatureCache> {
-    const cache = new FeatureCache(backboneId);
-    let buf: Buffer;
+  /** Reads `file`; a missing, unreadable, truncated or other-backbone file yields an empty cache. */
+  static async load(file: string, backboneId: string, view: string): Promise<FeatureCache> {
+    const cache = new FeatureCache(backboneId, view);
+    let fh: fs.FileHandle;
     try {
-      buf = await fs.readFile(file);
+      fh = await fs.open(file, 'r');
     } catch {
       return cache;
     }
     try {
-      if (buf.length < 8 || !buf.subarray(0, 4).equals(MAGIC)) return cache;
-      const headerLen = buf.readUInt32LE(4);
-      const header = JSON.parse(buf.subarray(8, 8 + headerLen).toString('utf8')) as CacheHeader;
-      if (header.format !== 1 || header.backboneId !== backboneId) return cache;
+      const size = (await fh.stat()).size;
+      const prefix = Buffer.alloc(8);
+      if (size < 8 || (await fh.read(prefix, 0, 8, 0)).bytesRead < 8 || !prefix.subarray(0, 4).equals(MAGIC)) return cache;
+      const headerLen = prefix.readUInt32LE(4);
+      const headerBuf = Buffer.alloc(headerLen);
+      await fh.read(headerBuf, 0, headerLen, 8);
+      const header = JSON.parse(headerBuf.toString('utf8')) as CacheHeader;
+      if (header.format !== FORMAT || header.backboneId !== backboneId || header.view !== view) return cache;
       const start = Math.ceil((8 + headerLen) / 4) * 4;
       const n = header.keys.length;
-      if (buf.length < start + n * header.dim * 4) return cache;
-      // Copy into an aligned buffer; Buffer pools may hand out unaligned offsets.
+      const bytes = n * header.dim * 4;
+      if (size < start + bytes) return cache;
       const data = new Float32Array(n * header.dim);
-      new Uint8Array(data.buffer).set(buf.subarray(start, start + n * header.dim * 4));
+      const target = new Uint8Array(data.buffer);
+      for (let off = 0; off < bytes; off += CHUNK_BYTES) {
+        const len = Math.min(CHUNK_BYTES, bytes - off);
+        const { bytesRead } = await fh.read(target, off, len, start + off);
+        if (bytesRead !== len) return cache;
+      }
       cache.blocks = header.blocks;
       cache.dim = header.dim;
-      for (let i = 0; i < n; i++) {
-        cache.rows.set(rowKey(header.keys[i], header.views[header.rowViews[i]]), data.subarray(i * header.dim, (i + 1) * header.dim));
-      }
+      for (let i = 0; i < n; i++) cache.rows.set(header.keys[i], data.subarray(i * header.dim, (i + 1) * header.dim));
     } catch {
       cache.rows.clear();
+    } finally {
+      await fh.close();
     }
     return cache;
   }
@@ -81,20 +96,8 @@ export class FeatureCache {
   /** Atomic: writes a temporary file beside `file`, then renames it over. */
   async save(file: string): Promise<void> {
     if (!this.dim) return;
-    const views: string[] = [];
-    const keys: string[] = [];
-    const rowViews: number[] = [];
-    const rows: Float32Array[] = [];
-    for (const [k, row] of this.rows) {
-      const sep = k.indexOf('|');
-      const view = k.slice(sep + 1);
-      let vi = views.indexOf(view);
-      if (vi < 0) vi = views.push(view) - 1;
-      keys.push(k.slice(0, sep));
-      rowViews.push(vi);
-      rows.push(row);
-    }
-    const header: CacheHeader = { format: 1, backboneId: this.backboneId, dim: this.dim, blocks: this.blocks, views, keys, rowViews };
+    const keys = [...this.rows.keys()];
+    const header: CacheHeader = { format: FORMAT, backboneId: this.backboneId, view: this.view, dim: this.dim, blocks: this.blocks, keys };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const prefix = Buffer.alloc(Math.ceil((8 + json.length) / 4) * 4);
     MAGIC.copy(prefix, 0);
@@ -107,7 +110,8 @@ export class FeatureCache {
     try {
       await fh.write(prefix);
       // Little-endian hosts only (x86, arm64): rows are written as their in-memory bytes.
-      const chunkRows = Math.max(1, Math.floor((8 << 20) / (this.dim * 4)));
+      const chunkRows = Math.max(1, Math.floor(CHUNK_BYTES / 8 / (this.dim * 4)));
+      const rows = [...this.rows.values()];
       for (let i = 0; i < rows.length; i += chunkRows) {
         const part = rows.slice(i, i + chunkRows);
         const chunk = new Float32Array(part.length * this.dim);

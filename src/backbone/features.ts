@@ -4,56 +4,15 @@
  * backboneId derive from a BackboneSpec only, so every thread and run agrees on them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createHash } from 'node:crypto';
 import { decodeSquareRgb } from './decode.js';
 import { ensureBackend } from './ensure-backend.js';
-import {
-  loadMobileNetFeatureModel,
-  MOBILENET_INPUT_SIZE,
-  nsfwjsVersion,
-  type MobileNetFeatureModel,
-  type MobileNetVariant,
-} from './load-mobilenet.js';
-import {
-  DEFAULT_STYLE_OPTIONS,
-  StyleStatisticsComputer,
-  type FeatureBlock,
-  type StyleOptions,
-} from './style-features.js';
+import { loadMobileNetFeatureModel, MOBILENET_INPUT_SIZE, type MobileNetFeatureModel } from './load-mobilenet.js';
+import { backboneIdOf, DEFAULT_BACKBONE_SPEC, layoutOf, type BackboneSpec, type FeatureBlock } from './spec.js';
+import { StyleStatisticsComputer } from './style-features.js';
+import type { ViewSpec } from './views.js';
 
-export type BackboneView = 'center' | 'hflip';
-
-export interface BackboneSpec {
-  variant: MobileNetVariant;
-  /** Keras-style names, e.g. `block_6_expand_relu`; each yields `.mean`, `.std` and `.gram` blocks. */
-  styleLayers: string[];
-  style: StyleOptions;
-}
-
-export const DEFAULT_BACKBONE_SPEC: BackboneSpec = {
-  variant: 'MobileNetV2',
-  styleLayers: ['block_3_expand_relu', 'block_6_expand_relu', 'block_13_expand_relu'],
-  style: DEFAULT_STYLE_OPTIONS,
-};
-
-/** Bump whenever decoding, preprocessing or the statistics change without a spec change. */
-const FEATURE_DEFINITION_VERSION = 1;
-
-export function backboneIdOf(spec: BackboneSpec): string {
-  const definition = {
-    v: FEATURE_DEFINITION_VERSION,
-    nsfwjs: nsfwjsVersion(),
-    input: MOBILENET_INPUT_SIZE,
-    decode: 'rotate,cover-centre,flatten-white,rgb',
-    spec,
-  };
-  const h = createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 16);
-  return `${spec.variant}-style-v${FEATURE_DEFINITION_VERSION}-${h}`;
-}
-
-export function blockPrefix(layer: string): string {
-  return layer.replace(/_expand_relu$/, '').replace(/_relu$/, '');
-}
+export { backboneIdOf, backboneLayout, blockPrefix, DEFAULT_BACKBONE_SPEC, LEGACY_BACKBONE_SPEC, layoutOf } from './spec.js';
+export type { BackboneSpec } from './spec.js';
 
 export class BackboneFeaturizer {
   readonly blocks: FeatureBlock[];
@@ -65,42 +24,34 @@ export class BackboneFeaturizer {
     readonly spec: BackboneSpec,
     private readonly model: MobileNetFeatureModel,
     private readonly style: StyleStatisticsComputer[],
+    activationDims: number[],
   ) {
     this.backboneId = backboneIdOf(spec);
     this.inputSize = model.inputSize;
-    const blocks: FeatureBlock[] = [];
-    let offset = 0;
-    const add = (name: string, dim: number) => {
-      blocks.push({ name, offset, dim });
-      offset += dim;
-    };
-    add('pooled', model.pooledDim);
-    spec.styleLayers.forEach((layer, i) => {
-      const p = blockPrefix(layer);
-      const d = style[i].dims;
-      add(`${p}.mean`, d.mean);
-      add(`${p}.std`, d.std);
-      add(`${p}.gram`, d.gram);
-    });
-    this.blocks = blocks;
-    this.dim = offset;
+    const layout = layoutOf(spec, model.pooledDim, style.map((s) => s.channels), activationDims);
+    this.blocks = layout.blocks;
+    this.dim = layout.dim;
   }
 
-  static async create(spec: BackboneSpec = DEFAULT_BACKBONE_SPEC): Promise<BackboneFeaturizer> {
+  /** `inputSize`: the square size of the views it will featurize (default 224). */
+  static async create(spec: BackboneSpec = DEFAULT_BACKBONE_SPEC, inputSize = MOBILENET_INPUT_SIZE): Promise<BackboneFeaturizer> {
     await ensureBackend();
-    const model = await loadMobileNetFeatureModel({ variant: spec.variant, layers: spec.styleLayers });
-    // One dry run yields each tapped layer's channel count and warms the kernels up.
+    const activations = spec.activations ?? [];
+    if (activations.length && inputSize !== MOBILENET_INPUT_SIZE) throw new RangeError(`a backbone spec with activations featurizes ${MOBILENET_INPUT_SIZE} px views only, not ${inputSize} px`);
+    const model = await loadMobileNetFeatureModel({ variant: spec.variant, layers: [...spec.styleLayers, ...activations], inputSize });
+    // One dry run yields each tapped layer's shape and warms the kernels up.
     const size = model.inputSize;
     const probe = model.run(tf.zeros([1, size, size, 3]) as tf.Tensor4D);
-    const channels = probe.layers.map((t) => t.shape[3]);
+    const shapes = probe.layers.map((t) => t.shape);
     await probe.pooled.data();
     tf.dispose([probe.pooled, ...probe.layers]);
-    const style = channels.map((c) => new StyleStatisticsComputer(c, spec.style));
-    return new BackboneFeaturizer(spec, model, style);
+    const style = shapes.slice(0, spec.styleLayers.length).map((s) => new StyleStatisticsComputer(s[3], spec.style));
+    const activationDims = shapes.slice(spec.styleLayers.length).map((s) => s[1] * s[2] * s[3]);
+    return new BackboneFeaturizer(spec, model, style, activationDims);
   }
 
-  decode(path: string, view: BackboneView): Promise<Uint8Array> {
-    return decodeSquareRgb(path, this.inputSize, { flip: view === 'hflip' }).then((d) => d.data);
+  decode(path: string, view: ViewSpec): Promise<Uint8Array> {
+    return decodeSquareRgb(path, this.inputSize, { view }).then((d) => d.data);
   }
 
   /** `images`: RGB bytes, inputSize² × 3 each. Returns images.length × dim rows. */
@@ -114,6 +65,10 @@ export class BackboneFeaturizer {
       const f = this.model.run(x);
       const parts: tf.Tensor2D[] = [f.pooled];
       f.layers.forEach((act, i) => {
+        if (i >= this.style.length) {
+          parts.push(tf.reshape(act, [images.length, -1]));
+          return;
+        }
         const st = this.style[i].compute(act);
         parts.push(st.mean, st.std, st.gram);
       });
@@ -137,7 +92,7 @@ export interface DecodedBatch {
 }
 
 /** Decodes every path; failures are collected per image rather than failing the batch. */
-export async function decodeBatch(f: BackboneFeaturizer, paths: string[], view: BackboneView): Promise<DecodedBatch> {
+export async function decodeBatch(f: BackboneFeaturizer, paths: string[], view: ViewSpec): Promise<DecodedBatch> {
   const failures: DecodedBatch['failures'] = [];
   const images = await Promise.all(
     paths.map((p, index) =>

@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { nsfwjsPackageDir } from './nsfwjs-package.js';
+import { BACKBONE_BASE_SIZE, type MobileNetVariant } from './spec.js';
 
-export type MobileNetVariant = 'MobileNetV2' | 'MobileNetV2Mid';
+export type { MobileNetVariant };
 
 interface VariantInfo {
   dir: string;
@@ -28,19 +29,9 @@ export function mobileNetPooledDim(variant: MobileNetVariant): number {
   return VARIANTS[variant].pooledDim;
 }
 
-export const MOBILENET_INPUT_SIZE = 224;
+export const MOBILENET_INPUT_SIZE = BACKBONE_BASE_SIZE;
 
 const require = createRequire(import.meta.url);
-
-function nsfwjsPackageDir(): string {
-  // The package's exports map hides package.json and the model files; its entry is dist/cjs/index.js.
-  return path.resolve(path.dirname(require.resolve('nsfwjs')), '..', '..');
-}
-
-export function nsfwjsVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(nsfwjsPackageDir(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function nsfwjsModelDir(variant: MobileNetVariant): string {
   return path.join(nsfwjsPackageDir(), 'dist', 'models', VARIANTS[variant].dir);
@@ -65,14 +56,68 @@ interface BundledModelJson {
   convertedBy?: string | null;
 }
 
-/** A tfjs IOHandler that reads the nsfwjs bundle files from disk: no fetch, no network. */
-export function nsfwjsIOHandler(variant: MobileNetVariant): tf.io.IOHandler & { load(): Promise<tf.io.ModelArtifacts> } {
+interface KerasTopology {
+  model_config?: {
+    config?: {
+      layers?: { name: string; class_name: string; config: { batch_input_shape?: (number | null)[] } }[];
+      output_layers?: unknown[];
+    };
+  };
+}
+
+/**
+ * The Keras topology with its input layer rebuilt for `size` px, cut at `out_relu`: the
+ * convolutions take any size, but the classifier on top flattens a fixed 7×7 map.
+ */
+function withInputSize(topology: object, size: number): object {
+  const copy = structuredClone(topology) as KerasTopology;
+  const config = copy.model_config?.config;
+  const input = config?.layers?.find((l) => l.class_name === 'InputLayer');
+  const top = config?.layers?.findIndex((l) => l.name === 'out_relu') ?? -1;
+  if (!config?.layers || !input?.config.batch_input_shape || top < 0) throw new Error('the bundled model has no input layer and out_relu to resize');
+  input.config.batch_input_shape = [null, size, size, 3];
+  config.layers = config.layers.slice(0, top + 1);
+  config.output_layers = [['out_relu', 0, 0]];
+  return copy;
+}
+
+/** Only the weights of layers the (possibly cut) topology keeps. */
+function keptWeights(topology: object, specs: tf.io.WeightsManifestEntry[], data: Buffer): { specs: tf.io.WeightsManifestEntry[]; data: Buffer } {
+  const layers = new Set(((topology as KerasTopology).model_config?.config?.layers ?? []).map((l) => l.name));
+  // Stored bytes per value: the quantised type where there is one (the bundle is uint8-quantised).
+  const width = (s: tf.io.WeightsManifestEntry): number => {
+    const stored = s.quantization?.dtype ?? s.dtype;
+    if (stored === 'uint8' || stored === 'bool') return 1;
+    if (stored === 'uint16' || stored === 'float16') return 2;
+    return 4;
+  };
+  const kept: tf.io.WeightsManifestEntry[] = [];
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (const s of specs) {
+    const n = s.shape.reduce((a, b) => a * b, 1) * width(s);
+    if (layers.has(s.name.split('/')[0])) {
+      kept.push(s);
+      parts.push(data.subarray(offset, offset + n));
+    }
+    offset += n;
+  }
+  return { specs: kept, data: Buffer.concat(parts) };
+}
+
+/**
+ * A tfjs IOHandler that reads the nsfwjs bundle files from disk: no fetch, no network.
+ * `inputSize` rebuilds a layers model's input for another square size (a multiple of 32).
+ */
+export function nsfwjsIOHandler(variant: MobileNetVariant, opts: { inputSize?: number } = {}): tf.io.IOHandler & { load(): Promise<tf.io.ModelArtifacts> } {
   const dir = nsfwjsModelDir(variant);
+  const resize = opts.inputSize !== undefined && opts.inputSize !== MOBILENET_INPUT_SIZE;
+  if (resize && VARIANTS[variant].kind !== 'layers') throw new Error(`${variant} runs at ${MOBILENET_INPUT_SIZE} px only`);
   return {
     load: async (): Promise<tf.io.ModelArtifacts> => {
       const json = requireUncached(path.join(dir, 'model.min.js')) as BundledModelJson;
       const artifacts: tf.io.ModelArtifacts = {
-        modelTopology: json.modelTopology,
+        modelTopology: resize ? withInputSize(json.modelTopology, opts.inputSize!) : json.modelTopology,
         format: json.format,
         generatedBy: json.generatedBy,
         convertedBy: json.convertedBy ?? undefined,
@@ -88,9 +133,9 @@ export function nsfwjsIOHandler(variant: MobileNetVariant): tf.io.IOHandler & { 
           }
           specs.push(...group.weights);
         }
-        const all = Buffer.concat(parts);
-        artifacts.weightSpecs = specs;
-        artifacts.weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+        const kept = resize ? keptWeights(artifacts.modelTopology as object, specs, Buffer.concat(parts)) : { specs, data: Buffer.concat(parts) };
+        artifacts.weightSpecs = kept.specs;
+        artifacts.weightData = new Uint8Array(kept.data).buffer;
       }
       return artifacts;
     },
@@ -125,12 +170,13 @@ function graphNodeSuffix(layer: string): string {
 }
 
 export async function loadMobileNetFeatureModel(
-  opts: { variant?: MobileNetVariant; layers?: string[] } = {},
+  opts: { variant?: MobileNetVariant; layers?: string[]; inputSize?: number } = {},
 ): Promise<MobileNetFeatureModel> {
   const variant = opts.variant ?? 'MobileNetV2';
   const layerNames = opts.layers ?? ['block_6_expand_relu'];
   const info = VARIANTS[variant];
-  const handler = nsfwjsIOHandler(variant);
+  const inputSize = opts.inputSize ?? MOBILENET_INPUT_SIZE;
+  const handler = nsfwjsIOHandler(variant, { inputSize });
 
   if (info.kind === 'layers') {
     const full = await tf.loadLayersModel(handler);
@@ -143,7 +189,7 @@ export async function loadMobileNetFeatureModel(
     return {
       variant,
       kind: 'layers',
-      inputSize: MOBILENET_INPUT_SIZE,
+      inputSize,
       pooledDim: info.pooledDim,
       layerNames,
       run(pixels) {

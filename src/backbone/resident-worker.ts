@@ -6,7 +6,8 @@
 import type { Worker } from 'node:worker_threads';
 import { PainterError } from '../errors.js';
 import { startWorker } from '../util/start-worker.js';
-import { DEFAULT_BACKBONE_SPEC, type BackboneSpec, type BackboneView } from './features.js';
+import { DEFAULT_BACKBONE_SPEC, type BackboneSpec } from './features.js';
+import { BASE_VIEW, type ViewSpec } from './views.js';
 import type { FeatureBlock } from './style-features.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
@@ -51,7 +52,7 @@ export class ResidentBackbone {
   }
 
   /** Features of image files, one row each; an unreadable file rejects with IMAGE_UNREADABLE. */
-  async featurize(paths: string[], view: BackboneView = 'center'): Promise<FeatureRows> {
+  async featurize(paths: string[], view: ViewSpec = BASE_VIEW): Promise<FeatureRows> {
     if (this.failure) throw this.failure;
     if (paths.length === 0) return { dim: this.dim, blocks: this.blocks, rows: new Float32Array(0) };
     const id = this.nextId++;

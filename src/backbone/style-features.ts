@@ -4,75 +4,9 @@
  * (bursty activations otherwise dominate Euclidean distances).
  */
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_STYLE_OPTIONS, projectedChannels, seededProjection, styleDims, upperTriangleIndices, type StyleDims, type StyleOptions } from './spec.js';
 
 export type { FeatureBlock } from '../encoders/feature-transform.js';
-
-export interface StyleOptions {
-  /** Channels the activation is projected to before the Gram matrix (its upper triangle is kept). */
-  gramChannels: number;
-  /** Gram of mean-centred projections (a covariance) instead of raw second moments. */
-  centered: boolean;
-  seed: number;
-}
-
-export const DEFAULT_STYLE_OPTIONS: StyleOptions = { gramChannels: 48, centered: true, seed: 20240611 };
-
-export interface StyleDims {
-  mean: number;
-  std: number;
-  gram: number;
-}
-
-export function projectedChannels(channels: number, opts: StyleOptions): number {
-  return Math.min(channels, opts.gramChannels);
-}
-
-export function styleDims(channels: number, opts: StyleOptions): StyleDims {
-  const k = projectedChannels(channels, opts);
-  return { mean: channels, std: channels, gram: (k * (k + 1)) / 2 };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * A [channels, k] Gaussian matrix scaled by 1/sqrt(channels), identical on every run and thread
- * for the same (channels, k, seed); the identity when no reduction is needed.
- */
-export function seededProjection(channels: number, k: number, seed: number): Float32Array {
-  const out = new Float32Array(channels * k);
-  if (k >= channels) {
-    for (let i = 0; i < channels; i++) out[i * k + i] = 1;
-    return out;
-  }
-  const rand = mulberry32(seed ^ Math.imul(channels, 0x9e3779b1) ^ Math.imul(k, 0x85ebca6b));
-  const scale = 1 / Math.sqrt(channels);
-  for (let i = 0; i < out.length; i += 2) {
-    // Box–Muller: two normals per pair of uniforms.
-    const u = Math.max(rand(), 1e-12);
-    const v = rand();
-    const r = Math.sqrt(-2 * Math.log(u));
-    out[i] = r * Math.cos(2 * Math.PI * v) * scale;
-    if (i + 1 < out.length) out[i + 1] = r * Math.sin(2 * Math.PI * v) * scale;
-  }
-  return out;
-}
-
-/** Flat indices of the upper triangle (with diagonal) of a k×k matrix, row-major. */
-export function upperTriangleIndices(k: number): Int32Array {
-  const idx = new Int32Array((k * (k + 1)) / 2);
-  let n = 0;
-  for (let i = 0; i < k; i++) for (let j = i; j < k; j++) idx[n++] = i * k + j;
-  return idx;
-}
 
 export function signedSqrt<T extends tf.Tensor>(x: T): T {
   return tf.tidy(() => tf.mul(tf.sign(x), tf.sqrt(tf.abs(x))) as T);
@@ -116,7 +50,9 @@ export class StyleStatisticsComputer {
       const hw = h * w;
       const x = tf.reshape(act, [n, hw, c]);
       const mean = tf.mean(x, 1);
-      const variance = tf.relu(tf.sub(tf.mean(tf.square(x), 1), tf.square(mean)));
+      const variance = this.opts.twoPassVariance
+        ? tf.mean(tf.square(tf.sub(x, tf.expandDims(mean, 1))), 1)
+        : tf.relu(tf.sub(tf.mean(tf.square(x), 1), tf.square(mean)));
       const std = tf.sqrt(tf.add(variance, 1e-8));
       let z = tf.reshape(tf.matMul(tf.reshape(x, [n * hw, c]), this.projection), [n, hw, this.k]);
       if (this.opts.centered) z = tf.sub(z, tf.mean(z, 1, true));

@@ -10,7 +10,7 @@ export const DEFAULT_FEATURE_BLOCKS: string[] = [
   ...['block_3', 'block_6', 'block_13'].flatMap((b) => [`${b}.mean`, `${b}.std`, `${b}.gram`]),
 ];
 
-/** One feature cache for every dataset: rows are keyed by the image's content hash. */
-export function backboneCacheFile(cacheDir: string): string {
-  return join(cacheDir, 'backbone-features.bin');
+/** One feature cache for every dataset: rows are keyed by the backbone, the view and the image's content hash. */
+export function backboneCacheDir(cacheDir: string): string {
+  return join(cacheDir, 'backbone');
 }

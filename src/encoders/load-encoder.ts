@@ -4,10 +4,11 @@
  */
 import type { Instruments } from '../instruments.js';
 import { buildCnn, buildHead } from './architectures.js';
-import { backboneCacheFile, DEFAULT_FEATURE_BLOCKS } from './backbone-defaults.js';
-import { BackboneFeatureEncoder, CnnEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
+import { backboneCacheDir, DEFAULT_FEATURE_BLOCKS } from './backbone-defaults.js';
+import { BackboneFeatureEncoder, CnnEncoder, FineTunedEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
 import { loadLayersModel } from './model-files.js';
-import { readManifest, type ModelManifest } from './model-manifest.js';
+import { backboneSpecOf, readManifest, type ModelManifest } from './model-manifest.js';
+import { DEFAULT_BACKBONE_SPEC, type BackboneSpec } from '../backbone/spec.js';
 import { PainterError } from '../errors.js';
 import type { DecodePool } from '../inference/decode-pool.js';
 import { OnnxEncoder } from '../inference/onnx-encoder.js';
@@ -26,7 +27,7 @@ export interface EncoderEnvironment {
    * Serve features from a backbone kept loaded instead of a pool per call (no cache); called only
    * when a model on tfjs needs backbone features, so an ONNX-served model never starts one.
    */
-  resident?: () => Promise<NonNullable<BackboneOptions['resident']>>;
+  resident?: (spec: BackboneSpec) => Promise<NonNullable<BackboneOptions['resident']>>;
   /** ONNX Runtime serving; without it (or with runtime 'tfjs') models run on tfjs. */
   inference?: InferenceEnvironment;
 }
@@ -66,8 +67,10 @@ async function onnxEncoder(dir: string, manifest: ModelManifest, name: string, e
   });
 }
 
-async function backboneOptions(env: EncoderEnvironment): Promise<BackboneOptions> {
-  return env.resident ? { resident: await env.resident() } : { cacheFile: backboneCacheFile(env.cacheDir), workers: env.workers };
+async function backboneOptions(env: EncoderEnvironment, spec: BackboneSpec = DEFAULT_BACKBONE_SPEC): Promise<BackboneOptions> {
+  return env.resident
+    ? { spec, resident: await env.resident(spec) }
+    : { spec, cacheDir: backboneCacheDir(env.cacheDir), workers: env.workers, runtime: env.inference?.runtime === 'tfjs' ? 'tfjs' : 'onnx' };
 }
 
 export async function loadEncoder(dir: string, env: EncoderEnvironment): Promise<Encoder> {
@@ -77,8 +80,10 @@ export async function loadEncoder(dir: string, env: EncoderEnvironment): Promise
   if (served) return served;
   const model = await loadLayersModel(dir);
   if (manifest.kind === 'head') {
-    if (!manifest.backbone) throw new RangeError(`${dir}: a head model needs its backbone feature transform`);
-    return new HeadEncoder(name, model, manifest.backbone.featureTransform, manifest.embeddingScale, await backboneOptions(env));
+    const spec = backboneSpecOf(manifest);
+    const options = await backboneOptions(env, spec);
+    if (manifest.fineTune) return new FineTunedEncoder(name, model, manifest.backbone!.featureTransform, `${manifest.fineTune.from}.act`, manifest.embeddingScale, options);
+    return new HeadEncoder(name, model, manifest.backbone!.featureTransform, manifest.embeddingScale, options);
   }
   return new CnnEncoder(name, model, manifest.inputSize, manifest.embeddingScale);
 }

@@ -9,6 +9,7 @@ import { writeJsonAtomic } from '../util/files.js';
 import type { FeatureTransform } from './feature-transform.js';
 import type { PresetName } from './presets.js';
 import type { DecodeSpec } from '../inference/decode-spec.js';
+import { backboneIdOf, LEGACY_BACKBONE_SPEC, type BackboneSpec } from '../backbone/spec.js';
 
 /** The model exported to ONNX (see onnx/export-model.ts). */
 export interface OnnxArtifact {
@@ -29,8 +30,10 @@ export interface ModelManifest {
   inputSize: number;
   embeddingDim: number;
   embeddingScale: number;
-  /** For head models: the frozen backbone and how its features feed the head. */
-  backbone?: { id: string; featureTransform: FeatureTransform };
+  /** For head models: the frozen backbone (its spec; absent in models saved before it was recorded) and how its features feed the head. */
+  backbone?: { id: string; spec?: BackboneSpec; featureTransform: FeatureTransform };
+  /** Head models that fine-tune the backbone: the cut whose cached activation the model's first input is. */
+  fineTune?: { from: string };
   /** Present once the model has been exported to ONNX. */
   onnx?: OnnxArtifact;
   /** The full training configuration (see training/config.ts). */
@@ -38,6 +41,16 @@ export interface ModelManifest {
   datasetId: number | null;
   backend: string;
   createdAt: string;
+}
+
+/** The backbone a head model's features come from; its id must match the recorded one. */
+export function backboneSpecOf(manifest: ModelManifest): BackboneSpec {
+  if (!manifest.backbone) throw new PainterError('MODEL_CORRUPT', `Model v${manifest.version} is a head model without its backbone`, { version: manifest.version });
+  const spec = manifest.backbone.spec ?? LEGACY_BACKBONE_SPEC;
+  if (backboneIdOf(spec) !== manifest.backbone.id) {
+    throw new PainterError('MODEL_CORRUPT', `Model v${manifest.version} was trained on backbone features ${manifest.backbone.id}, which its manifest's spec does not reproduce`, { version: manifest.version });
+  }
+  return spec;
 }
 
 export async function writeManifest(dir: string, manifest: ModelManifest): Promise<void> {

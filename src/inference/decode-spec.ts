@@ -6,11 +6,14 @@
  * 0..255 (its graph rescales).
  */
 import { decodeSquareRgb } from '../backbone/decode.js';
+import type { ViewSpec } from '../backbone/views.js';
 import { decodeCropped } from '../images/preprocess.js';
 
 export interface DecodeSpec {
   kind: 'crop-unit' | 'square-bytes';
   size: number;
+  /** square-bytes only: which view of the painting (default: the whole centre square). */
+  view?: ViewSpec;
 }
 
 export function decodedLength(spec: DecodeSpec): number {
@@ -28,7 +31,7 @@ export function inputDivisor(spec: DecodeSpec): number {
  */
 export async function decodeForEncoder(input: string | Buffer, spec: DecodeSpec, name?: string): Promise<Uint8Array> {
   if (spec.kind === 'crop-unit') return decodeCropped(input, spec.size, name);
-  return (await decodeSquareRgb(input, spec.size, name === undefined ? {} : { name })).data;
+  return (await decodeSquareRgb(input, spec.size, { ...(name === undefined ? {} : { name }), ...(spec.view ? { view: spec.view } : {}) })).data;
 }
 
 /** Float input of a batch of decoded images, written into `out` (reused between batches). */

@@ -8,13 +8,16 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
-import { blockPrefix, type BackboneSpec } from '../backbone/features.js';
-import { projectedChannels, seededProjection, styleDims, upperTriangleIndices } from '../backbone/style-features.js';
-import type { FeatureTransform } from '../encoders/feature-transform.js';
-import { convertLayers } from './convert-layers.js';
+import type { BackboneSpec } from '../backbone/spec.js';
+import { blockScale, frozenBlocks, type FeatureTransform } from '../encoders/feature-transform.js';
+import { ACTIVATION_INPUT } from '../encoders/fine-tune.js';
+import { convertLayers, layerNamed } from './convert-layers.js';
+import { appendBackboneBlocks, PIXELS_INPUT } from './export-backbone-features.js';
 import { appendEmbeddingSpace, OUTPUT_NAME } from './export-encoder.js';
 import type { Layer } from './layer-converters.js';
 import { GraphBuilder } from './onnx-builder.js';
+
+export { PIXELS_INPUT };
 
 export interface HeadPipelineParts {
   /** The full Keras MobileNetV2 (its layers are looked up by name). */
@@ -26,78 +29,18 @@ export interface HeadPipelineParts {
   inputSize: number;
 }
 
-export const PIXELS_INPUT = 'pixels';
-/** Same epsilons as StyleStatisticsComputer and normaliseBlocks. */
-const STD_EPSILON = 1e-8;
+/** Same epsilon as normaliseBlocks. */
 const BLOCK_EPSILON = 1e-12;
 
-function layerNamed(model: tf.LayersModel, name: string): Layer {
-  const l = model.layers.find((x) => x.name === name);
-  if (!l) throw new Error(`Cannot export the backbone: it has no layer "${name}"`);
-  return l;
+export interface FineTunedPipelineParts extends HeadPipelineParts {
+  /** The cut: the backbone's layer whose activation the fine-tuned model's first input reads. */
+  from: string;
 }
 
-/** Sign(v)·sqrt(|v|), as signedSqrt does. */
-function signedSqrt(g: GraphBuilder, v: string, base: string): string {
-  return g.op('Mul', [g.op('Sign', [v], {}, `${base}_sign`), g.op('Sqrt', [g.op('Abs', [v], {}, `${base}_abs`)], {}, `${base}_sqrt`)], {}, base);
-}
-
-/** Channel means, stds and the projected Gram triangle of an NCHW activation, each [N, ·]. */
-function styleStatistics(g: GraphBuilder, act: string, channels: number, spatial: number, spec: BackboneSpec, prefix: string): Record<'mean' | 'std' | 'gram', string> {
-  const k = projectedChannels(channels, spec.style);
-  const x = g.op('Reshape', [act, g.int64Const(`${prefix}_shape`, [0, channels, spatial])], {}, `${prefix}_flat`); // [N, C, HW]
-  const mean = g.op('ReduceMean', [x], { axes: [2], keepdims: 0 }, `${prefix}_mean_raw`);
-  const meanSq = g.op('ReduceMean', [g.op('Mul', [x, x], {}, `${prefix}_sq`)], { axes: [2], keepdims: 0 }, `${prefix}_mean_sq`);
-  const variance = g.op('Relu', [g.op('Sub', [meanSq, g.op('Mul', [mean, mean], {}, `${prefix}_mean2`)], {}, `${prefix}_var_raw`)], {}, `${prefix}_var`);
-  const std = g.op('Sqrt', [g.op('Add', [variance, g.floatConst(`${prefix}_std_eps`, [], [STD_EPSILON])], {}, `${prefix}_var_eps`)], {}, `${prefix}_std_raw`);
-
-  const projection = g.floatConst(`${prefix}_projection`, [channels, k], seededProjection(channels, k, spec.style.seed));
-  let z = g.op('MatMul', [g.op('Transpose', [x], { perm: [0, 2, 1] }, `${prefix}_hwc`), projection], {}, `${prefix}_z`); // [N, HW, k]
-  if (spec.style.centered) z = g.op('Sub', [z, g.op('ReduceMean', [z], { axes: [1], keepdims: 1 }, `${prefix}_z_mean`)], {}, `${prefix}_z_c`);
-  const gram = g.op('Div', [g.op('MatMul', [g.op('Transpose', [z], { perm: [0, 2, 1] }, `${prefix}_zt`), z], {}, `${prefix}_zz`), g.floatConst(`${prefix}_hw`, [], [spatial])], {}, `${prefix}_gram_full`);
-  const flat = g.op('Reshape', [gram, g.int64Const(`${prefix}_gram_shape`, [0, k * k])], {}, `${prefix}_gram_flat`);
-  const triangle = Array.from(upperTriangleIndices(k));
-  const tri = g.op('Gather', [flat, g.int64Const(`${prefix}_triangle`, triangle)], { axis: 1 }, `${prefix}_gram_tri`);
-  // √2 on off-diagonal entries, as StyleStatisticsComputer applies.
-  const offDiagonal = triangle.map((t) => (Math.floor(t / k) === t % k ? 1 : Math.SQRT2));
-  return {
-    mean: signedSqrt(g, mean, `${prefix}_mean`),
-    std: signedSqrt(g, std, `${prefix}_std`),
-    gram: g.op('Mul', [signedSqrt(g, tri, `${prefix}_gram_ss`), g.floatConst(`${prefix}_offdiag`, [triangle.length], offDiagonal)], {}, `${prefix}_gram`),
-  };
-}
-
-export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset?: number } = {}): Uint8Array {
-  const { backbone, spec, transform, head, embeddingScale, inputSize } = parts;
-  const opset = opts.opset ?? 13;
-  const g = new GraphBuilder();
-  const input = g.name(PIXELS_INPUT);
-  g.name(OUTPUT_NAME);
-
-  // The Keras MobileNetV2 weights expect [-1, 1]; tfjs receives NHWC, ONNX convolves NCHW.
-  const scaled = g.op('Sub', [g.op('Div', [input, g.floatConst('px_scale', [], [127.5])], {}, 'px_div'), g.floatConst('px_one', [], [1])], {}, 'px_unit');
-  const nchw = { name: g.op('Transpose', [scaled], { perm: [0, 3, 1, 2] }, 'px_nchw'), rank: 4 };
-  const outLayer = layerNamed(backbone, 'out_relu');
-  const taps = spec.styleLayers.map((n) => layerNamed(backbone, n));
-  const converted = convertLayers(g, backbone, nchw, [outLayer, ...taps]);
-
-  // Raw feature blocks by name, in BackboneFeaturizer's naming.
-  const blocks = new Map<string, { name: string; dim: number }>();
-  const outChannels = (outLayer.outputShape as number[])[3];
-  blocks.set('pooled', { name: g.op('ReduceMean', [converted.get(outLayer)!.name], { axes: [2, 3], keepdims: 0 }, 'pooled'), dim: outChannels });
-  spec.styleLayers.forEach((layerName, i) => {
-    const [, h, w, c] = taps[i].outputShape as number[];
-    const p = blockPrefix(layerName);
-    const stats = styleStatistics(g, converted.get(taps[i])!.name, c, h * w, spec, p);
-    const dims = styleDims(c, spec.style);
-    blocks.set(`${p}.mean`, { name: stats.mean, dim: dims.mean });
-    blocks.set(`${p}.std`, { name: stats.std, dim: dims.std });
-    blocks.set(`${p}.gram`, { name: stats.gram, dim: dims.gram });
-  });
-
-  // applyFeatureTransform: each used block L2-normalised and scaled by 1/√(blocks), concatenated, centred.
-  const scale = 1 / Math.sqrt(transform.use.length);
-  const normalised = transform.use.map((name) => {
+/** applyFeatureTransform: each frozen block L2-normalised and scaled by 1/√(blocks), concatenated, centred. */
+function appendTransform(g: GraphBuilder, blocks: Map<string, { name: string; dim: number }>, transform: FeatureTransform): string {
+  const scale = blockScale(transform);
+  const normalised = frozenBlocks(transform).map((name) => {
     const b = blocks.get(name);
     const declared = transform.blocks.find((x) => x.name === name);
     if (!b || !declared) throw new Error(`Cannot export: feature block "${name}" is not produced by the backbone`);
@@ -108,6 +51,18 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
   });
   let features = normalised.length === 1 ? normalised[0] : g.op('Concat', normalised, { axis: 1 }, 'features');
   if (transform.mean) features = g.op('Sub', [features, g.floatConst('feature_mean', [transform.mean.length], transform.mean)], {}, 'features_c');
+  return features;
+}
+
+export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset?: number } = {}): Uint8Array {
+  const { backbone, spec, transform, head, embeddingScale, inputSize } = parts;
+  const opset = opts.opset ?? 13;
+  const g = new GraphBuilder();
+  const input = g.name(PIXELS_INPUT);
+  g.name(OUTPUT_NAME);
+
+  const blocks = appendBackboneBlocks(g, backbone, spec, input, inputSize);
+  const features = appendTransform(g, blocks, transform);
 
   const headOut = head.outputs[0].sourceLayer as Layer;
   let out = convertLayers(g, head, { name: features, rank: 2 }, [headOut]).get(headOut)!;
@@ -118,5 +73,34 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
     input: { name: input, shape: ['N', inputSize, inputSize, 3] },
     output: { name: OUTPUT_NAME, shape: ['N', head.outputs[0].shape[1] as number] },
     opset,
+  });
+}
+
+/**
+ * A model that fine-tuned the backbone above a cut: the frozen backbone up to the cut and its
+ * style taps, then the fine-tuned layers from the cut's activation to the normalised pooled
+ * block, then [pooled', frozen blocks transformed] through the head.
+ */
+export function exportFineTunedPipelineToOnnx(parts: FineTunedPipelineParts, opts: { opset?: number } = {}): Uint8Array {
+  const { backbone, spec, transform, head, embeddingScale, inputSize, from } = parts;
+  const g = new GraphBuilder();
+  const input = g.name(PIXELS_INPUT);
+  g.name(OUTPUT_NAME);
+
+  const blocks = appendBackboneBlocks(g, backbone, { ...spec, activations: [from] }, input, inputSize, { pooled: false });
+  const cut = blocks.activations!.get(from)!;
+  const pooledNorm = layerNamed(head, 'pooled_norm');
+  const top = convertLayers(g, head, null, [pooledNorm], new Map([[layerNamed(head, ACTIVATION_INPUT), cut]]));
+  const frozen = appendTransform(g, blocks, transform);
+  const joined = g.op('Concat', [top.get(pooledNorm)!.name, frozen], { axis: 1 }, 'head_input');
+  const dense = head.outputs[0].sourceLayer as Layer;
+  let out = convertLayers(g, head, null, [dense], new Map([[layerNamed(head, 'head_input'), { name: joined, rank: 2 }]])).get(dense)!;
+  if (embeddingScale) out = { name: appendEmbeddingSpace(g, out.name, embeddingScale), rank: 2 };
+  g.opTo('Identity', [out.name], OUTPUT_NAME);
+  return g.encode({
+    graphName: `${spec.variant}-fine-tuned-head`,
+    input: { name: input, shape: ['N', inputSize, inputSize, 3] },
+    output: { name: OUTPUT_NAME, shape: ['N', head.outputs[0].shape[1] as number] },
+    opset: opts.opset ?? 13,
   });
 }

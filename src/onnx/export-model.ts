@@ -6,15 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 
-import { backboneIdOf, DEFAULT_BACKBONE_SPEC } from '../backbone/features.js';
 import { MOBILENET_INPUT_SIZE, nsfwjsIOHandler } from '../backbone/load-mobilenet.js';
 import { loadLayersModel } from '../encoders/model-files.js';
-import { readManifest, writeManifest, type ModelManifest, type OnnxArtifact } from '../encoders/model-manifest.js';
+import { backboneSpecOf, readManifest, writeManifest, type ModelManifest, type OnnxArtifact } from '../encoders/model-manifest.js';
 import { PainterError } from '../errors.js';
 import type { DecodeSpec } from '../inference/decode-spec.js';
 import { sha256, sha256File, writeFileAtomic } from '../util/files.js';
 import { exportToOnnx } from './export-encoder.js';
-import { exportHeadPipelineToOnnx } from './export-head-pipeline.js';
+import { exportFineTunedPipelineToOnnx, exportHeadPipelineToOnnx } from './export-head-pipeline.js';
 
 export const ONNX_FILE = 'encoder.onnx';
 
@@ -28,18 +27,17 @@ export async function buildOnnx(dir: string, manifest: ModelManifest): Promise<U
   const model = await loadLayersModel(dir);
   try {
     if (manifest.kind === 'cnn') return exportToOnnx(model, { embeddingScale: manifest.embeddingScale });
-    const backbone = manifest.backbone;
-    if (!backbone) throw new PainterError('MODEL_CORRUPT', `${dir}: a head model needs its backbone feature transform`);
-    // The graph rebuilds the default backbone's features: a model trained on other features can't use it.
-    if (backbone.id !== backboneIdOf(DEFAULT_BACKBONE_SPEC)) {
-      throw new Error(`model v${manifest.version} was trained on backbone features ${backbone.id}, not the exportable ${backboneIdOf(DEFAULT_BACKBONE_SPEC)}`);
-    }
-    const mobilenet = await tf.loadLayersModel(nsfwjsIOHandler(DEFAULT_BACKBONE_SPEC.variant));
+    const spec = backboneSpecOf(manifest);
+    const mobilenet = await tf.loadLayersModel(nsfwjsIOHandler(spec.variant));
     try {
+      const transform = manifest.backbone!.featureTransform;
+      if (manifest.fineTune) {
+        return exportFineTunedPipelineToOnnx({ backbone: mobilenet, spec, transform, head: model, embeddingScale: manifest.embeddingScale, inputSize: MOBILENET_INPUT_SIZE, from: manifest.fineTune.from });
+      }
       return exportHeadPipelineToOnnx({
         backbone: mobilenet,
-        spec: DEFAULT_BACKBONE_SPEC,
-        transform: backbone.featureTransform,
+        spec,
+        transform,
         head: model,
         embeddingScale: manifest.embeddingScale,
         inputSize: MOBILENET_INPUT_SIZE,

@@ -14,13 +14,15 @@ import { PainterError } from '../errors.js';
 import { NO_INSTRUMENTS, type Instruments } from '../instruments.js';
 import { sha256File } from '../util/files.js';
 import type { ResidentBackbone } from '../backbone/resident-worker.js';
+import { backboneIdOf } from '../backbone/spec.js';
 
 export type EncoderConfig = Pick<Config, 'cacheDir' | 'workers'> &
   Partial<Pick<Config, 'inference' | 'inferenceSessions' | 'inferenceThreads' | 'decodeWorkers' | 'maxBatch' | 'batchWindowMs'>>;
 
 export class EncoderProvider {
   private readonly queryEncoders = new Map<number, Promise<Encoder>>();
-  private resident: Promise<ResidentBackbone> | null = null;
+  /** Resident backbones by backbone id: heads on tfjs share the one their features come from. */
+  private readonly residents = new Map<string, Promise<ResidentBackbone>>();
   private decodePool: Promise<DecodePool> | null = null;
 
   constructor(
@@ -75,9 +77,8 @@ export class EncoderProvider {
   async close(): Promise<void> {
     for (const e of this.queryEncoders.values()) (await e.catch(() => null))?.dispose();
     this.queryEncoders.clear();
-    const r = await this.resident?.catch(() => null);
-    this.resident = null;
-    await r?.close();
+    for (const r of this.residents.values()) await (await r.catch(() => null))?.close();
+    this.residents.clear();
     const pool = await this.decodePool?.catch(() => null);
     this.decodePool = null;
     await pool?.close();
@@ -89,7 +90,12 @@ export class EncoderProvider {
       cacheDir: this.cfg.cacheDir,
       inference: this.inference(),
       // Only a head model on tfjs asks for it; its ONNX export carries its own backbone.
-      resident: () => (this.resident ??= import('../backbone/resident-worker.js').then((m) => m.ResidentBackbone.start())),
+      resident: (spec) => {
+        const id = backboneIdOf(spec);
+        let r = this.residents.get(id);
+        if (!r) this.residents.set(id, (r = import('../backbone/resident-worker.js').then((m) => m.ResidentBackbone.start(spec))));
+        return r;
+      },
     });
   }
 }

@@ -11,7 +11,7 @@ import type { ModelVersion } from '../db/types.js';
 import { PaintingRows } from './painting-rows.js';
 import { PainterError } from '../errors.js';
 import { probabilitySame, type DistanceCalibration } from '../metrics/calibration.js';
-import { rankArtists, type ArtistAggregation, DEFAULT_AGGREGATION } from '../search/aggregate-artists.js';
+import { rankArtists, type ArtistAggregation, DEFAULT_AGGREGATION, DEFAULT_NEIGHBOURS } from '../search/aggregate-artists.js';
 import type {
   NearestArtistsResult,
   PaintingNeighbour,
@@ -27,8 +27,7 @@ import type { LiveIndex, ServingIndex } from './live-index.js';
 import { toSummary } from './painting-summary.js';
 import type { UploadStore } from './upload-store.js';
 
-/** Paintings looked at when ranking artists: enough for several artists with several paintings each. */
-export const DEFAULT_NEIGHBOURS = 50;
+export { DEFAULT_NEIGHBOURS };
 /** Artists a nearest-artists query answers with, and paintings a similar-paintings query, unless asked otherwise. */
 export const DEFAULT_K = 5;
 export const DEFAULT_SIMILAR = 10;

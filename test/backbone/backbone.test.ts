@@ -10,7 +10,11 @@ import { ensureBackend } from '../../src/backbone/ensure-backend.js';
 import { DEFAULT_BACKBONE_SPEC, extractBackboneFeatures, type BackboneSpec } from '../../src/backbone/extract.js';
 import { BackboneFeaturizer, backboneIdOf } from '../../src/backbone/features.js';
 import { loadMobileNetFeatureModel } from '../../src/backbone/load-mobilenet.js';
-import { seededProjection, StyleStatisticsComputer, styleDims, upperTriangleIndices } from '../../src/backbone/style-features.js';
+import { seededProjection, styleDims, upperTriangleIndices } from '../../src/backbone/spec.js';
+import { StyleStatisticsComputer } from '../../src/backbone/style-features.js';
+import { BASE_VIEW, type ViewSpec } from '../../src/backbone/views.js';
+
+const MIRROR: ViewSpec = { size: 224, flip: true };
 
 let dir: string;
 const images: string[] = [];
@@ -112,9 +116,9 @@ describe('backbone', () => {
       offset += b.dim;
     }
     expect(f.dim).toBe(offset);
-    const img = await f.decode(images[1], 'center');
+    const img = await f.decode(images[1], BASE_VIEW);
     const a = f.featurize([img]);
-    const b = f.featurize([img, await f.decode(images[2], 'center')]);
+    const b = f.featurize([img, await f.decode(images[2], BASE_VIEW)]);
     expect(a.every(Number.isFinite)).toBe(true);
     expect(Array.from(b.subarray(0, f.dim))).toEqual(Array.from(a).map((v) => expect.closeTo(v, 4)));
     expect(f.backboneId).toBe(backboneIdOf(DEFAULT_BACKBONE_SPEC));
@@ -124,8 +128,8 @@ describe('backbone', () => {
 
 describe('extractBackboneFeatures', () => {
   it('caches rows by content and ignores a cache of another backbone', async () => {
-    const cacheFile = path.join(dir, 'cache.bin');
-    const first = await extractBackboneFeatures(images.slice(0, 3), { workers: 0, cacheFile, views: ['center', 'hflip'] });
+    const cacheDir = path.join(dir, 'cache');
+    const first = await extractBackboneFeatures(images.slice(0, 3), { runtime: 'tfjs', workers: 0, cacheDir, views: [BASE_VIEW, MIRROR] });
     expect(first.stats).toMatchObject({ extracted: 6, cached: 0 });
     expect(first.views).toHaveLength(2);
     expect(first.views[0].length).toBe(3 * first.dim);
@@ -134,24 +138,24 @@ describe('extractBackboneFeatures', () => {
     // Same bytes under another name, plus one new image: only the new one is computed.
     const copy = path.join(dir, 'copy-of-0.png');
     await copyFile(images[0], copy);
-    const second = await extractBackboneFeatures([copy, ...images.slice(0, 4)], { workers: 0, cacheFile, views: ['center', 'hflip'] });
+    const second = await extractBackboneFeatures([copy, ...images.slice(0, 4)], { runtime: 'tfjs', workers: 0, cacheDir, views: [BASE_VIEW, MIRROR] });
     expect(second.stats).toMatchObject({ extracted: 2, cached: 6 });
     expect(second.views[0].subarray(0, second.dim)).toEqual(first.views[0].subarray(0, first.dim));
     expect(second.views[1].subarray(3 * second.dim, 4 * second.dim)).toEqual(first.views[1].subarray(2 * first.dim, 3 * first.dim));
 
-    const third = await extractBackboneFeatures(images.slice(0, 4), { workers: 0, cacheFile });
+    const third = await extractBackboneFeatures(images.slice(0, 4), { runtime: 'tfjs', workers: 0, cacheDir });
     expect(third.stats).toMatchObject({ extracted: 0, cached: 4 });
 
     const otherSpec: BackboneSpec = { ...DEFAULT_BACKBONE_SPEC, style: { ...DEFAULT_BACKBONE_SPEC.style, seed: 12345 } };
-    const other = await extractBackboneFeatures(images.slice(0, 2), { workers: 0, cacheFile, spec: otherSpec });
+    const other = await extractBackboneFeatures(images.slice(0, 2), { runtime: 'tfjs', workers: 0, cacheDir, spec: otherSpec });
     expect(other.backboneId).not.toBe(first.backboneId);
     expect(other.stats).toMatchObject({ extracted: 2, cached: 0 });
   });
 
   it('gives the same rows from a worker pool as in-process', async () => {
-    const local = await extractBackboneFeatures(images, { workers: 0, batchSize: 2 });
+    const local = await extractBackboneFeatures(images, { runtime: 'tfjs', workers: 0, batchSize: 2 });
     const progress: number[] = [];
-    const pooled = await extractBackboneFeatures(images, { workers: 2, batchSize: 2, onProgress: (d) => progress.push(d) });
+    const pooled = await extractBackboneFeatures(images, { runtime: 'tfjs', workers: 2, batchSize: 2, onProgress: (d) => progress.push(d) });
     expect(pooled.stats.workers).toBe(2);
     expect(pooled.blocks).toEqual(local.blocks);
     expect(progress.at(-1)).toBe(images.length);
@@ -160,16 +164,16 @@ describe('extractBackboneFeatures', () => {
     expect(maxDiff).toBeLessThan(1e-4);
   });
 
-  it('names an unreadable image, or skips it on request', async () => {
+  it.each(['tfjs', 'onnx'] as const)('names an unreadable image, or skips it on request (%s)', async (runtime) => {
     const bad = path.join(dir, 'broken.jpg');
     await writeFile(bad, 'not an image');
-    await expect(extractBackboneFeatures([images[0], bad], { workers: 0 })).rejects.toMatchObject({
+    await expect(extractBackboneFeatures([images[0], bad], { runtime, workers: runtime === 'tfjs' ? 0 : 1 })).rejects.toMatchObject({
       code: 'IMAGE_UNREADABLE',
       message: expect.stringContaining('broken.jpg'),
     });
     const missing = path.join(dir, 'missing.png');
-    await expect(extractBackboneFeatures([missing], { workers: 0 })).rejects.toThrow(/missing\.png/);
-    const r = await extractBackboneFeatures([images[0], bad], { workers: 0, skipUnreadable: true });
+    await expect(extractBackboneFeatures([missing], { runtime })).rejects.toThrow(/missing\.png/);
+    const r = await extractBackboneFeatures([images[0], bad], { runtime, workers: runtime === 'tfjs' ? 0 : 1, skipUnreadable: true });
     expect(r.failed.map((f) => f.path)).toEqual([bad]);
     expect(Number.isNaN(r.views[0][r.dim])).toBe(true);
     expect(Number.isFinite(r.views[0][0])).toBe(true);
@@ -178,7 +182,7 @@ describe('extractBackboneFeatures', () => {
   it('runs its workers when started from tsx too', async () => {
     const script = [
       `import { extractBackboneFeatures } from ${JSON.stringify(path.resolve('src/backbone/extract.ts'))};`,
-      `const r = await extractBackboneFeatures(${JSON.stringify(images.slice(0, 2))}, { workers: 1 });`,
+      `const r = await extractBackboneFeatures(${JSON.stringify(images.slice(0, 2))}, { workers: 1, cacheDir: ${JSON.stringify(path.join(dir, 'tsx-cache'))} });`,
       `console.log(JSON.stringify({ dim: r.dim, first: r.views[0][0], workers: r.stats.workers }));`,
     ].join('\n');
     const file = path.join(dir, 'tsx-run.mts');
@@ -186,9 +190,37 @@ describe('extractBackboneFeatures', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], { cwd: process.cwd() });
     const line = stdout.trim().split('\n').at(-1)!;
     const out = JSON.parse(line) as { dim: number; first: number; workers: number };
-    const local = await extractBackboneFeatures(images.slice(0, 1), { workers: 0 });
+    const local = await extractBackboneFeatures(images.slice(0, 1), { runtime: 'tfjs', workers: 0 });
     expect(out.workers).toBe(1);
     expect(out.dim).toBe(local.dim);
     expect(out.first).toBeCloseTo(local.views[0][0], 4);
+  });
+});
+
+describe('backbone features on ONNX Runtime', () => {
+  function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+    expect(a.length).toBe(b.length);
+    let m = 0;
+    for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+    return m;
+  }
+
+  it('computes the rows tfjs computes, for whole, mirrored, cropped, rotated and upsampled views', async () => {
+    const views: ViewSpec[] = [BASE_VIEW, MIRROR, { size: 224, crop: { scale: 0.5, x: 1, y: 0 }, rotate: 90 }, { size: 448 }];
+    const cacheDir = path.join(dir, 'parity-cache');
+    const onnx = await extractBackboneFeatures(images.slice(0, 3), { runtime: 'onnx', workers: 2, views, cacheDir });
+    const tfjs = await extractBackboneFeatures(images.slice(0, 3), { runtime: 'tfjs', workers: 0, views });
+    expect(onnx.stats).toMatchObject({ runtime: 'onnx', extracted: 12, cached: 0 });
+    expect(onnx.blocks).toEqual(tfjs.blocks);
+    // Raw rows, before any normalisation: signed square roots magnify float rounding near zero.
+    views.forEach((_, v) => expect(maxAbsDiff(onnx.views[v], tfjs.views[v])).toBeLessThan(3e-4));
+    // The views really differ from each other.
+    expect(maxAbsDiff(onnx.views[0], onnx.views[2])).toBeGreaterThan(0.05);
+    expect(maxAbsDiff(onnx.views[0], onnx.views[3])).toBeGreaterThan(0.01);
+
+    // A second run reads every row from the per-view cache files.
+    const again = await extractBackboneFeatures(images.slice(0, 3), { runtime: 'onnx', views, cacheDir });
+    expect(again.stats).toMatchObject({ extracted: 0, cached: 12 });
+    views.forEach((_, v) => expect(again.views[v]).toEqual(onnx.views[v]));
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { decodeSquareRgb } from '../../src/backbone/decode.js';
 import { BackboneFeaturizer, DEFAULT_BACKBONE_SPEC } from '../../src/backbone/features.js';
+import { BASE_VIEW } from '../../src/backbone/views.js';
 import { nsfwjsIOHandler } from '../../src/backbone/load-mobilenet.js';
 import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 import { buildHead } from '../../src/encoders/architectures.js';
@@ -32,7 +33,7 @@ afterAll(async () => {
 describe('exportHeadPipelineToOnnx', () => {
   it('computes the same embeddings as the tfjs backbone, feature transform and head, from pixels', async () => {
     const featurizer = await BackboneFeaturizer.create(DEFAULT_BACKBONE_SPEC);
-    const decoded = await Promise.all(paths.map((p) => featurizer.decode(p, 'center')));
+    const decoded = await Promise.all(paths.map((p) => featurizer.decode(p, BASE_VIEW)));
     const raw = featurizer.featurize(decoded);
     const transform = fitFeatureTransform(raw, featurizer.dim, featurizer.blocks, DEFAULT_FEATURE_BLOCKS, true);
     const head = buildHead({ inputDim: transformedDim(transform), hidden: [256], embeddingDim: 128, seed: 3 });
