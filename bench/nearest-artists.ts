@@ -18,6 +18,9 @@ import { createRepositories } from '../src/db/repositories/repositories.js';
 import { groundTruth, measureRecall } from '../src/index/recall.js';
 import { ARTIST_AGGREGATIONS, rankArtists } from '../src/search/aggregate-artists.js';
 import { Rng } from '../src/util/random.js';
+import { createNotifier } from '../src/db/notifier.js';
+import { HnswlibBuildVectors } from '../src/vector-store/hnswlib-store.js';
+import { VectorStores } from '../src/vector-store/vector-stores.js';
 import { createServices } from '../server/create-services.js';
 import { quantile } from './lib/stats.js';
 
@@ -35,41 +38,45 @@ await initBackend(cfg.backend);
 const db = await openDatabase(cfg);
 const repos = createRepositories(db);
 const log = { info: (m: string) => process.stderr.write(m + '\n'), warn: (m: string) => process.stderr.write(`warning: ${m}\n`) };
-const core = createServices(cfg, repos, log);
+const notifier = await createNotifier(db);
+const core = createServices(cfg, repos, { stores: new VectorStores(cfg, db, repos), notifier }, log);
 try {
-  const serving = await core.indexes.loadNewest();
+  const serving = await core.indexes.start();
   if (!serving) throw new Error('no complete index: run `painter index` first');
+  // hnswlib's own ef and label filters are measured here; `npm run bench -- --only vector-store` compares the stores.
+  if (!(serving.index instanceof HnswlibBuildVectors)) throw new Error('the served build is not an hnswlib build (PAINTER_VECTOR_STORE=hnswlib)');
+  const index = serving.index.index;
   const build = await repos.builds.get(serving.buildId);
-  const labels = serving.index.labels();
-  const dim = serving.index.dim;
+  const corpus = new Map((await repos.catalog.corpus()).map((p) => [p.id, p]));
+  const labels = index.labels();
+  const dim = index.dim;
   const rows = new Float32Array(labels.length * dim);
-  labels.forEach((l, i) => rows.set(serving.index.vector(l), i * dim));
+  labels.forEach((l, i) => rows.set(index.vector(l), i * dim));
   const rng = new Rng(11);
 
   // Recall@10 of the index against exact search, over corpus vectors as queries.
   const sample = rng.sample(labels, Math.min(Number(values.queries), labels.length));
   const queries = new Float32Array(sample.length * dim);
-  sample.forEach((l, i) => queries.set(serving.index.vector(l), i * dim));
+  sample.forEach((l, i) => queries.set(index.vector(l), i * dim));
   const truth = groundTruth({ rows, labels, dim }, queries, 10);
   const recall = [10, 20, 50, 100, 200].map((ef) => {
-    serving.index.setEf(ef);
-    const r = measureRecall(serving.index, queries, truth.neighbours, 10);
+    index.setEf(ef);
+    const r = measureRecall(index, queries, truth.neighbours, 10);
     return { ef, recall: r.recall, minRecall: r.minRecall, queriesPerSecond: r.queriesPerSecond };
   });
-  serving.index.setEf(serving.params.ef);
+  index.setEf(serving.params.ef);
 
   // Top-k artist accuracy of every test painting against the rest of the corpus.
-  const test = labels.filter((l) => serving.paintings.get(l)?.split === 'test');
-  const labelled = (l: number) => serving.paintings.get(l)?.artistId != null;
+  const test = labels.filter((l) => corpus.get(l)?.split === 'test');
   const norms = serving.norms;
   const methods = [...ARTIST_AGGREGATIONS.map((m) => ({ name: m, method: m, csls: false })), ...(norms ? ARTIST_AGGREGATIONS.map((m) => ({ name: `${m} (CSLS)`, method: m, csls: true })) : [])];
   const accuracy = Object.fromEntries(methods.map((m) => [m.name, { top1: 0, top5: 0 }]));
   for (const label of test) {
-    const own = serving.paintings.get(label)!.artistId!;
-    const hits = serving.index.search(serving.index.vector(label), 51, (l) => l !== label && labelled(l));
-    const neighbours = hits.map((h) => ({ ...h, artistId: serving.paintings.get(h.label)!.artistId! }));
-    const rx = norms?.radii.get(label) ?? 0;
-    const normalised = neighbours.map((n) => ({ ...n, score: n.distance - (rx + (norms?.radii.get(n.label) ?? 0)) / 2 }));
+    const own = corpus.get(label)!.artistId!;
+    const hits = await serving.index.search(index.vector(label), 51, { excludeId: label, labelledOnly: true });
+    const neighbours = hits.map((h) => ({ label: h.label, distance: h.distance, artistId: h.artistId! }));
+    const rx = (await serving.index.get(label))?.radius ?? 0;
+    const normalised = hits.map((h, i) => ({ ...neighbours[i], score: h.distance - (rx + (h.radius ?? 0)) / 2 }));
     for (const m of methods) {
       const ranked = rankArtists(m.csls ? normalised : neighbours, m.method).map((a) => a.artistId);
       if (ranked[0] === own) accuracy[m.name].top1++;
@@ -85,7 +92,7 @@ try {
   if (norms) {
     for (const label of rng.sample(test, Math.min(Number(values.latency), test.length))) {
       const t = performance.now();
-      await norms.cohort.radii(serving.index.vector(label));
+      await norms.cohort.radii(index.vector(label));
       radiusMs.push(performance.now() - t);
     }
   }
@@ -136,5 +143,6 @@ try {
   await writeFile(values.out!, JSON.stringify(report, null, 2) + '\n');
 } finally {
   await core.close();
+  await notifier.close();
   await db.close();
 }

@@ -30,6 +30,7 @@ interface Options {
   presets?: string[];
   markdown: boolean;
   list: boolean;
+  synthetic: boolean;
 }
 
 interface SectionReport {
@@ -51,6 +52,7 @@ const program = new Command()
   .option('--dataset <dir>', 'folder of painting images to upload in the HTTP runs')
   .option('--seed <n>', 'seed for synthetic data and sampling', '1')
   .addOption(new Option('--presets <presets...>', 'encoder presets the encoder section measures (default: all)').choices([...PRESET_NAMES]))
+  .option('--no-synthetic', 'sections measure only the served corpus, not their synthetic vectors (hnsw, vector-store)')
   .option('--markdown', 'print the tables as Markdown too', false)
   .option('--list', 'list the sections and exit', false)
   .parse();
@@ -75,6 +77,7 @@ const ctx: BenchContext = {
   seed,
   dataDir: resolve(opts.dataDir ?? process.env.PAINTER_DATA_DIR ?? 'data'),
   dataDirGiven: opts.dataDir !== undefined,
+  synthetic: opts.synthetic,
   dataset: opts.dataset ? resolve(opts.dataset) : undefined,
   presets: opts.presets as PresetName[] | undefined,
   tmpDir,

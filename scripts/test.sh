@@ -3,8 +3,10 @@
 # starts and stops nothing. Otherwise it starts a PostgreSQL of its own (installing it from
 # Debian packages if needed) in a fresh data directory on a free port, runs the suite, and stops
 # and removes that instance when the run ends, however it ends — so concurrent runs never share,
-# stop or leave behind a database. Every database test also runs against the embedded database,
-# so the suite is meaningful without PostgreSQL.
+# stop or leave behind a database. pgvector is installed into the local PostgreSQL when the
+# installer beside the repository is there. Every database test also runs against the embedded
+# database, so the suite is meaningful without PostgreSQL; the pgvector tests skip without the
+# extension (unless CI expected it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +40,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
     cat "$PG_DIR.log" >&2 || true
   fi
 fi
+bash scripts/ensure-pgvector.sh || echo "pgvector could not be installed: its tests are skipped (or fail under CI)" >&2
 # In the background and waited for, so that a signal to this script reaches the traps at once
 # (they end the suite, then stop this run's PostgreSQL).
 # vitest itself (not an npx wrapper), so that the signal reaches the process that owns the workers.

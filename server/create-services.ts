@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
+import type { Notifier } from '../src/db/notifier.js';
 import type { Repositories } from '../src/db/repositories/repositories.js';
 import { backupName, createBackup } from '../src/backup/backup.js';
 import { PainterError } from '../src/errors.js';
@@ -19,6 +20,7 @@ import { LiveIndex } from '../src/services/live-index.js';
 import { ModelService } from '../src/services/model-service.js';
 import { QueryService } from '../src/services/query-service.js';
 import { UploadStore } from '../src/services/upload-store.js';
+import type { VectorStores } from '../src/vector-store/vector-stores.js';
 import { batchWithUrls, mapWithUrls, nearestWithUrls, similarWithUrls, withUrls } from './http/painting-urls.js';
 import type { ServerServices } from './services.js';
 
@@ -35,6 +37,12 @@ export interface CoreServices {
   close(graceMs?: number): Promise<void>;
 }
 
+/** What the services share with other processes: where vectors live, and how replicas hear of changes. */
+export interface SharedInfrastructure {
+  stores: VectorStores;
+  notifier: Notifier;
+}
+
 export interface ServiceOptions {
   train?: TrainFunction;
   /** Where the core reports its measurements (default: nowhere). */
@@ -43,16 +51,17 @@ export interface ServiceOptions {
   db?: Database;
 }
 
-export function createServices(cfg: Config, repos: Repositories, log: Logger, { train, instruments = NO_INSTRUMENTS, db }: ServiceOptions = {}): CoreServices {
+export function createServices(cfg: Config, repos: Repositories, shared: SharedInfrastructure, log: Logger, { train, instruments = NO_INSTRUMENTS, db }: ServiceOptions = {}): CoreServices {
   const live = new LiveIndex();
   const encoders = new EncoderProvider(cfg, instruments);
-  const indexes = new IndexService(cfg, repos, live, encoders, log);
+  const indexes = new IndexService(cfg, repos, live, encoders, shared.stores, shared.notifier, log);
   const uploads = new UploadStore(join(cfg.dataDir, 'uploads'));
   const calibrations = new CalibrationService(repos);
   const queries = new QueryService(repos, live, encoders, uploads, calibrations);
   const catalog = new CatalogService(cfg, repos, live, indexes);
   const models = new ModelService(repos, live, calibrations);
-  const jobs = new JobService(cfg, repos, indexes, queries, log, train);
+  const jobs = new JobService(cfg, repos, indexes, queries, shared.notifier, log, train);
+  const stopFollowing = followAlias(indexes, shared.notifier, cfg.indexPollMs);
   const maps = new EmbeddingMapService(repos.catalog, live);
 
   const api: ServerServices = {
@@ -89,22 +98,29 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, { 
     index: {
       status: async () => {
         const s = live.serving;
-        const building = await jobs.activeIndexJob();
+        const [building, alias] = await Promise.all([jobs.activeIndexJob(), indexes.alias()]);
         return {
           serving: s
             ? {
                 id: s.buildId,
                 modelVersion: s.modelVersion,
+                store: s.store,
                 elementCount: s.index.size,
                 params: s.params,
                 buildSeconds: s.buildSeconds,
                 createdAt: s.createdAt.toISOString(),
               }
             : null,
+          activeBuildId: alias.buildId,
+          pinned: alias.pinned,
           building,
         };
       },
       embeddingMap: (options) => maps.map(options).then(mapWithUrls),
+      builds: () => indexes.list(),
+      activate: (id, options) => indexes.activate(id, options),
+      unpin: () => indexes.unpin(),
+      setRetention: (keep) => indexes.setKeepBuilds(keep),
     },
     jobs: {
       startIndex: (input) => jobs.startIndex(input).then(toApiJob),
@@ -112,6 +128,7 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, { 
       startEvaluation: (input) => jobs.startEvaluation(input).then(toApiJob),
       get: (id) => jobs.get(id).then(toApiJob),
       list: () => jobs.list().then((l) => l.map(toApiJob)),
+      cancel: (id) => jobs.cancel(id).then(toApiJob),
     },
     backups: {
       create: async () => {
@@ -152,13 +169,27 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, { 
     uploads,
     api,
     async close(graceMs = 10_000) {
-      // A job that cannot stop in time (a training step) is left; the next start marks it failed.
-      jobs.cancelAll();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([jobs.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-      clearTimeout(timer);
+      stopFollowing();
+      // A job that cannot stop in time (a training step) is let go: its lease decides (re-queued or failed).
+      await jobs.close(graceMs);
       await encoders.close();
     },
+  };
+}
+
+/**
+ * Keeps this process on the build the alias names: at once when another replica announces a move
+ * or a live change, and every `pollMs` in any case, so a missed notification heals.
+ */
+function followAlias(indexes: IndexService, notifier: Notifier, pollMs: number): () => void {
+  const unsubscribe = notifier.subscribe((e) => {
+    if (e.topic === 'alias' || e.topic === 'change') void indexes.follow();
+  });
+  const timer = setInterval(() => void indexes.follow(), pollMs);
+  timer.unref();
+  return () => {
+    unsubscribe();
+    clearInterval(timer);
   };
 }
 
@@ -177,5 +208,8 @@ function toApiJob(j: StoredJob) {
     createdAt: j.createdAt.toISOString(),
     startedAt: j.startedAt?.toISOString() ?? null,
     finishedAt: j.finishedAt?.toISOString() ?? null,
+    owner: j.owner,
+    attempts: j.attempts,
+    cancelRequested: j.cancelRequestedAt !== null,
   };
 }

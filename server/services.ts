@@ -16,8 +16,9 @@ import type { ApiNearestArtistsResult, ApiPaintingSummary as PaintingSummary, Ap
 import type { Readiness } from '../src/shapes/health.js';
 import type { StoredUpload } from '../src/shapes/uploads.js';
 import type { BackupRecord } from '../src/shapes/backups.js';
+import type { BuildList } from '../src/shapes/index-builds.js';
 
-export type { ArtistSummary, BackupRecord, BatchResult, CalibrationInfo, EmbeddingMap, IndexStatus, Job, ModelSummary, Page, PaintingSummary, RocEvaluation, StoredUpload };
+export type { ArtistSummary, BackupRecord, BatchResult, BuildList, CalibrationInfo, EmbeddingMap, IndexStatus, Job, ModelSummary, Page, PaintingSummary, RocEvaluation, StoredUpload };
 
 export interface PageRequest {
   /** 1 to MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE (src/db/repositories/pagination.ts). */
@@ -89,6 +90,14 @@ export interface ServerServices {
     status(): Promise<IndexStatus>;
     /** The serving index's paintings laid out in 2-D (UMAP), sampled down to `limit` (1–2000, default 1000). */
     embeddingMap(options: { limit?: number }): Promise<EmbeddingMap>;
+    /** Every build, newest first, with the alias and the retention setting. */
+    builds(): Promise<BuildList>;
+    /** Moves the alias to a complete build (default pinned: rebuilds then leave it serving). */
+    activate(id: number, options: { pin?: boolean }): Promise<BuildList>;
+    /** Lets the next finished rebuild take over again. */
+    unpin(): Promise<BuildList>;
+    /** How many complete builds to keep; older ones are deleted now. */
+    setRetention(keep: number): Promise<BuildList>;
   };
   jobs: {
     startIndex(input: StartIndexJob): Promise<Job>;
@@ -96,6 +105,8 @@ export interface ServerServices {
     startEvaluation(input: StartEvaluateJob): Promise<Job>;
     get(id: string): Promise<Job>;
     list(): Promise<Job[]>;
+    /** Asks a job to stop, on whichever replica runs it; a queued one is cancelled at once. */
+    cancel(id: string): Promise<Job>;
   };
   backups: {
     /** A consistent backup of the metadata, models and serving index into the backup folder. */

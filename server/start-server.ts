@@ -1,18 +1,23 @@
 /**
- * `painter serve`: opens the database, recovers from an interrupted run (stale jobs and builds are
- * marked failed), prepares the demo corpus on a fresh install, loads the newest good index and
- * starts listening. Closing stops accepting, lets running jobs end, and closes the database.
+ * `painter serve`: opens the database, prepares the demo corpus on a fresh install, loads the
+ * build the index alias names and starts listening, then takes part in running jobs. Any number
+ * of replicas may run against one PostgreSQL: a start never touches another replica's work (only
+ * jobs and builds whose lease ran out are failed or re-queued). Closing stops accepting, lets
+ * running jobs end or hands them back, and closes the database.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeBackend, initBackend } from '../src/compute/backend.js';
 import type { Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
+import { LOCKS, withAdvisoryLock } from '../src/db/advisory-lock.js';
+import { createNotifier, type Notifier } from '../src/db/notifier.js';
 import { createRepositories } from '../src/db/repositories/repositories.js';
 import { writeServerLock } from '../src/backup/server-lock.js';
 import { prepareDemo } from '../src/demo/prepare-demo.js';
 import type { Logger } from '../src/services/index-service.js';
 import type { TrainFunction } from '../src/services/job-service.js';
+import { VectorStores } from '../src/vector-store/vector-stores.js';
 import { trainModel } from '../training/train-service.js';
 import { createApp } from './app.js';
 import { createServices, type CoreServices } from './create-services.js';
@@ -53,7 +58,17 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
   log.info(backend);
   const db = await openDatabase(cfg);
   const repos = createRepositories(db);
-  log.info(`database: ${db.kind === 'postgres' ? 'PostgreSQL' : `embedded (${cfg.embeddedDbDir})`}`);
+  log.info(`database: ${db.kind === 'postgres' ? 'PostgreSQL' : `embedded (${cfg.embeddedDbDir})`}; vector store: ${cfg.vectorStore}`);
+  let notifier: Notifier;
+  let stores: VectorStores;
+  try {
+    stores = new VectorStores(cfg, db, repos);
+    await stores.ensureReady();
+    notifier = await createNotifier(db);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
 
   const train: TrainFunction = async (overrides, report) => {
     const r = await trainModel(cfg, repos, {
@@ -64,21 +79,22 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
     });
     return { version: r.version, seconds: r.seconds };
   };
-  const core = createServices(cfg, repos, log, { train, instruments: metrics.instruments, db });
+  const core = createServices(cfg, repos, { stores, notifier }, log, { train, instruments: metrics.instruments, db });
   try {
-    const stale = await core.jobs.recoverInterrupted();
-    if (stale) log.warn(`${stale} job(s) interrupted by the last stop marked failed`);
     if (options.demo ?? true) {
       await prepareDemo(cfg, repos, {
         indexes: core.indexes,
         log,
+        exclusive: (fn) => withAdvisoryLock(db, LOCKS.demoCorpus, fn),
         trainDemoModel: async (datasetId) => trainModel(cfg, repos, { overrides: { preset: 'pretrained', epochs: 6 }, datasetId, backend }),
       });
     }
-    const serving = await core.indexes.loadNewest();
+    const serving = await core.indexes.start();
     if (!serving) log.warn('no index to serve yet: run `painter index` (or POST /api/index/rebuild); queries answer 503 until then');
+    await core.jobs.start();
   } catch (e) {
     await core.close().catch(() => undefined);
+    await notifier.close();
     await db.close();
     throw e;
   }
@@ -109,6 +125,7 @@ export async function startServer(cfg: Config, options: StartOptions = {}): Prom
         clearTimeout(cutOff);
         await closeApp();
         await core.close(options.graceMs ?? 10_000);
+        await notifier.close();
         await db.close();
         await unlock();
       })();

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PainterError } from './errors.js';
+import { DEFAULT_INDEX_PARAMS, type IndexParams } from './index/types.js';
 
 /** Micro-batching of concurrent uploads: the one place these defaults live (see README, "Serving runtime"). */
 export const INFERENCE_DEFAULTS = { maxBatch: 4, batchWindowMs: 4 } as const;
@@ -105,9 +106,23 @@ const EnvSchema = z.object({
   PAINTER_BATCH_MAX_IMAGES: z.coerce.number().int().min(1).max(1000).default(DEFAULT_BATCH_LIMITS.images),
   PAINTER_BATCH_MAX_PAIRS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_BATCH_LIMITS.pairs),
   PAINTER_BATCH_MAX_MB: z.coerce.number().positive().max(4096).default(DEFAULT_BATCH_LIMITS.bytes / 2 ** 20),
+  /** Where the vectors of index builds live: hnswlib files under the data directory, or pgvector tables. */
+  PAINTER_VECTOR_STORE: z.enum(['hnswlib', 'pgvector']).default('hnswlib'),
+  PAINTER_INDEX_M: z.coerce.number().int().min(2).max(2048).default(DEFAULT_INDEX_PARAMS.M),
+  PAINTER_INDEX_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(10_000).default(DEFAULT_INDEX_PARAMS.efConstruction),
+  PAINTER_INDEX_EF: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_INDEX_PARAMS.ef),
+  /** Complete index builds kept (the active one always stays) until an operator sets another number. */
+  PAINTER_INDEX_KEEP_BUILDS: z.coerce.number().int().min(1).max(1000).default(3),
+  /** How often a replica checks the database for a moved alias or live changes it missed. */
+  PAINTER_INDEX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
+  /** A job or build not renewed for this long belongs to a replica that is gone. */
+  PAINTER_JOB_LEASE_SECONDS: z.coerce.number().min(0.5).max(3600).default(30),
+  /** Names this process in job rows (default host:pid:random). */
+  PAINTER_REPLICA_ID: z.string().min(1).max(200).optional(),
 });
 
 export type InferenceRuntime = 'auto' | 'onnx' | 'tfjs';
+export type VectorStoreKind = 'hnswlib' | 'pgvector';
 
 export interface Config {
   /** PostgreSQL connection string; when absent the embedded database under dataDir is used. */
@@ -156,6 +171,18 @@ export interface Config {
   batchWindowMs: number;
   /** Batch queries: at most this many images, id pairs and upload bytes per call. */
   batchLimits: BatchLimits;
+  /** hnswlib (files, default) or pgvector (tables in the metadata PostgreSQL). */
+  vectorStore: VectorStoreKind;
+  /** HNSW parameters of new builds: M and efConstruction of the graph, ef (ef_search) of queries. */
+  indexParams: IndexParams;
+  /** Default number of complete builds to keep. */
+  keepBuilds: number;
+  /** Polling interval of the alias and the live-change log (a missed notification heals within it). */
+  indexPollMs: number;
+  /** Lease of a running job or build; renewed every third of it. */
+  jobLeaseMs: number;
+  /** Names this process as the owner of the jobs it runs. */
+  replicaId?: string;
 }
 
 export interface BatchLimits {
@@ -173,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!result.success) throw configError(result.error, env);
   const parsed = result.data;
   const dataDir = resolve(overrides.dataDir ?? parsed.PAINTER_DATA_DIR);
-  return {
+  const config: Config = {
     databaseUrl: parsed.DATABASE_URL || undefined,
     dataDir,
     modelsDir: resolve(parsed.PAINTER_MODELS_DIR ?? resolve(dataDir, 'models')),
@@ -202,8 +229,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBatch: parsed.PAINTER_MAX_BATCH,
     batchWindowMs: parsed.PAINTER_BATCH_WINDOW_MS,
     batchLimits: { images: parsed.PAINTER_BATCH_MAX_IMAGES, pairs: parsed.PAINTER_BATCH_MAX_PAIRS, bytes: Math.round(parsed.PAINTER_BATCH_MAX_MB * 1024 * 1024) },
+    vectorStore: parsed.PAINTER_VECTOR_STORE,
+    indexParams: { M: parsed.PAINTER_INDEX_M, efConstruction: parsed.PAINTER_INDEX_EF_CONSTRUCTION, ef: parsed.PAINTER_INDEX_EF },
+    keepBuilds: parsed.PAINTER_INDEX_KEEP_BUILDS,
+    indexPollMs: Math.round(parsed.PAINTER_INDEX_POLL_SECONDS * 1000),
+    jobLeaseMs: Math.round(parsed.PAINTER_JOB_LEASE_SECONDS * 1000),
+    replicaId: parsed.PAINTER_REPLICA_ID,
     ...overrides,
   };
+  checkVectorStore(config);
+  return config;
+}
+
+/** pgvector lives in PostgreSQL; the embedded database (PGlite) ships no vector extension. */
+export function checkVectorStore(config: Pick<Config, 'vectorStore' | 'databaseUrl'>): void {
+  if (config.vectorStore === 'pgvector' && !config.databaseUrl) {
+    throw new PainterError(
+      'CONFIG_INVALID',
+      'PAINTER_VECTOR_STORE=pgvector needs DATABASE_URL (a PostgreSQL server with the vector extension): the embedded database has no vector extension; unset PAINTER_VECTOR_STORE to use hnswlib',
+      { variable: 'PAINTER_VECTOR_STORE' },
+    );
+  }
 }
 
 /** One line: the variable, what is wrong, and the value given (never for a key list). */

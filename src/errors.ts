@@ -50,6 +50,12 @@ export const ErrorCodes = {
   BACKUP_INVALID: { status: 422, message: 'The backup is incomplete or damaged' },
   BACKUP_TARGET_NOT_EMPTY: { status: 409, message: 'The restore target is not empty' },
   BACKUP_FAILED: { status: 500, message: 'The backup could not be made' },
+  VECTOR_EXTENSION_MISSING: { status: 500, message: 'The PostgreSQL vector extension (pgvector) is not installed' },
+  INDEX_BUILD_NOT_FOUND: { status: 404, message: 'Index build not found' },
+  INDEX_BUILD_NOT_ACTIVATABLE: { status: 409, message: 'Only a complete index build can be activated' },
+  JOB_CANCELLED: { status: 409, message: 'The job was cancelled' },
+  JOB_LEASE_EXPIRED: { status: 500, message: 'The replica running the job stopped renewing its lease' },
+  JOB_NOT_CANCELLABLE: { status: 409, message: 'The job has already finished' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

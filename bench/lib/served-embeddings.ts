@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { createRepositories } from '../../src/db/repositories/repositories.js';
+import type { CorpusPainting } from '../../src/db/types.js';
 import { VectorIndex } from '../../src/index/vector-index.js';
 
 export interface ServedEmbeddings {
@@ -16,6 +17,8 @@ export interface ServedEmbeddings {
   buildId: number;
   modelVersion: number;
   params: { M: number; efConstruction: number; ef: number };
+  /** The catalog's view of each indexed painting (artist, split, style). */
+  paintings: Map<number, CorpusPainting>;
 }
 
 /** The served embeddings of `dataDir`, or the reason there are none. */
@@ -28,13 +31,14 @@ export async function loadServedEmbeddings(dataDir: string): Promise<ServedEmbed
   try {
     const builds = await repos.builds.listComplete();
     for (const build of builds) {
-      if (!build.checksum) continue;
+      if (!build.checksum || build.store !== 'hnswlib') continue;
       const index = await VectorIndex.load(build.dir, { expectedChecksum: build.checksum }).catch(() => null);
       if (!index) continue;
       const labels = index.labels();
       const rows = new Float32Array(new SharedArrayBuffer(labels.length * index.dim * 4));
       labels.forEach((l, i) => rows.set(index.vector(l), i * index.dim));
-      return { rows, labels, dim: index.dim, buildId: build.id, modelVersion: build.modelVersion, params: build.params };
+      const paintings = new Map((await repos.catalog.corpus()).filter((p) => index.has(p.id)).map((p) => [p.id, p]));
+      return { rows, labels, dim: index.dim, buildId: build.id, modelVersion: build.modelVersion, params: build.params, paintings };
     }
     return { missing: `no complete, readable index build recorded for ${dataDir}` };
   } finally {

@@ -45,6 +45,8 @@ export interface BenchContext {
   dataDir: string;
   /** True when --data-dir was given, so sections may serve it rather than a demo corpus. */
   dataDirGiven: boolean;
+  /** False with --no-synthetic: measure only the served corpus. */
+  synthetic: boolean;
   /** Folder of painting images to upload instead of the served corpus's own. */
   dataset?: string;
   /** Encoder presets to measure (default: all; small and pretrained when quick). */

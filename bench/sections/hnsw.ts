@@ -237,10 +237,13 @@ export const hnswSection: BenchSection = {
       raw.corpus = c;
     }
 
-    const synthetic = syntheticDataset(ctx);
-    const s = await compare(ctx, synthetic);
-    tables.push(comparisonTable(s, synthetic.describe));
-    raw.synthetic = { ...s, spec: synthetic.spec };
+    let s: Comparison | null = null;
+    if (ctx.synthetic) {
+      const synthetic = syntheticDataset(ctx);
+      s = await compare(ctx, synthetic);
+      tables.push(comparisonTable(s, synthetic.describe));
+      raw.synthetic = { ...s, spec: synthetic.spec };
+    }
 
     return {
       tables,

@@ -10,5 +10,6 @@ import { encoderSection } from './encoder.js';
 import { peakFlopsSection } from './peak-flops.js';
 import { scoreSection } from './score.js';
 import { trainingSection } from './training.js';
+import { vectorStoreSection } from './vector-store.js';
 
-export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, encoderSection, decodeSection, trainingSection, hnswSection, httpSection, scoreSection];
+export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, encoderSection, decodeSection, trainingSection, hnswSection, vectorStoreSection, httpSection, scoreSection];

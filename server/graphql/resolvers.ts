@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { isPainterError, type ErrorCode } from '../../src/errors.js';
 import type { PaintingSummary } from '../../src/search/types.js';
 import {
+  activateBody,
   artistSplitSchema,
+  buildIdSchema,
   compact,
   cursorSchema,
   DEFAULT_K,
@@ -22,6 +24,7 @@ import {
   neighboursSchema,
   paintingSplitSchema,
   parse,
+  retentionBody,
   searchFilterInput,
   searchSchema,
   styleSchema,
@@ -105,6 +108,7 @@ export const resolvers = {
     models: (_: unknown, _args: Args, { services }: Ctx) => services.models.list(),
     model: (_: unknown, raw: Args, { services }: Ctx) => orNull(services.models.get(parse(versionSchema, raw.version, 'version'))),
     indexStatus: (_: unknown, _args: Args, { services }: Ctx) => services.index.status(),
+    indexBuilds: (_: unknown, _args: Args, { services }: Ctx) => services.index.builds(),
     embeddingMap: (_: unknown, raw: Args, { services }: Ctx) => services.index.embeddingMap(compact(args(mapQuery, raw))),
     jobs: (_: unknown, _args: Args, { services }: Ctx) => services.jobs.list(),
     job: (_: unknown, raw: Args, { services }: Ctx) => orNull(services.jobs.get(parse(jobIdSchema, raw.id, 'id'))),
@@ -132,6 +136,22 @@ export const resolvers = {
       ctx.requireAdmin();
       await ctx.services.catalog.removePainting(parse(idSchema, raw.id, 'id'));
       return true;
+    },
+    cancelJob: (_: unknown, raw: Args, ctx: Ctx) => {
+      ctx.requireAdmin();
+      return ctx.services.jobs.cancel(parse(jobIdSchema, raw.id, 'id'));
+    },
+    activateIndexBuild: (_: unknown, raw: Args, ctx: Ctx) => {
+      ctx.requireAdmin();
+      return ctx.services.index.activate(parse(buildIdSchema, raw.id, 'id'), compact(args(activateBody, { pin: raw.pin })));
+    },
+    unpinIndex: (_: unknown, _args: Args, ctx: Ctx) => {
+      ctx.requireAdmin();
+      return ctx.services.index.unpin();
+    },
+    setIndexRetention: (_: unknown, raw: Args, ctx: Ctx) => {
+      ctx.requireAdmin();
+      return ctx.services.index.setRetention(args(retentionBody, raw).keep);
     },
   },
   Artist: {

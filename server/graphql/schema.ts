@@ -359,6 +359,8 @@ export const typeDefs = /* GraphQL */ `#graphql
   type ServingIndex {
     id: Int!
     modelVersion: Int!
+    "hnswlib or pgvector."
+    store: String!
     elementCount: Int!
     params: HnswParams!
     buildSeconds: Float
@@ -375,6 +377,10 @@ export const typeDefs = /* GraphQL */ `#graphql
   type IndexStatus {
     "The index answering queries now; null when none is loaded."
     serving: ServingIndex
+    "The build the alias names: every replica converges on it."
+    activeBuildId: Int
+    "A build was activated by hand: finished rebuilds do not replace it."
+    pinned: Boolean!
     "A rebuild in progress, if any."
     building: IndexBuild
   }
@@ -401,6 +407,35 @@ export const typeDefs = /* GraphQL */ `#graphql
     points: [MapPoint!]!
   }
 
+  "A written index build: complete ones can be activated (rollback without a rebuild)."
+  type IndexBuildRecord {
+    id: Int!
+    modelVersion: Int!
+    "building, complete or failed."
+    status: String!
+    "hnswlib or pgvector."
+    store: String!
+    elementCount: Int
+    params: HnswParams!
+    buildSeconds: Float
+    failureReason: String
+    createdAt: String!
+    completedAt: String
+    "The alias points at it: every replica serves it."
+    active: Boolean!
+    "Active and pinned."
+    pinned: Boolean!
+  }
+
+  type IndexBuildList {
+    "Newest first."
+    builds: [IndexBuildRecord!]!
+    activeBuildId: Int
+    pinned: Boolean!
+    "Complete builds kept; older ones are deleted, never the active one."
+    keepBuilds: Int!
+  }
+
   type JobProgress {
     done: Int!
     total: Int!
@@ -415,7 +450,7 @@ export const typeDefs = /* GraphQL */ `#graphql
     id: ID!
     "index, train or evaluate."
     kind: String!
-    "queued, running, succeeded or failed."
+    "queued, running, succeeded, failed or cancelled."
     status: String!
     phase: String!
     progress: JobProgress!
@@ -425,6 +460,11 @@ export const typeDefs = /* GraphQL */ `#graphql
     createdAt: String!
     startedAt: String
     finishedAt: String
+    "The replica running it."
+    owner: String
+    "Claims so far: a job whose replica died may run again."
+    attempts: Int!
+    cancelRequested: Boolean!
   }
 
   type Query {
@@ -453,6 +493,8 @@ export const typeDefs = /* GraphQL */ `#graphql
     "Null when there is no such model version."
     model(version: Int!): Model
     indexStatus: IndexStatus!
+    "Every index build, with the alias and the retention setting."
+    indexBuilds: IndexBuildList!
     "The serving index's paintings in 2-D (UMAP; limit: 1-${MAP_MAX_POINTS} points, default ${MAP_DEFAULT_POINTS})."
     embeddingMap(limit: Int): EmbeddingMap!
     jobs: [Job!]!
@@ -470,5 +512,13 @@ export const typeDefs = /* GraphQL */ `#graphql
     removePainting(id: ID!): Boolean!
     "Names the evaluation that calibrates a model (one of its own); null returns to its newest test-split evaluation."
     chooseCalibration(modelVersion: Int!, evaluationId: Int): Model!
+    "Stops a job on whichever replica runs it (a queued one at once); it ends cancelled."
+    cancelJob(id: ID!): Job!
+    "Makes a complete build the one every replica serves (pin, default true: rebuilds then leave it)."
+    activateIndexBuild(id: Int!, pin: Boolean): IndexBuildList!
+    "Lets the next finished rebuild take over again."
+    unpinIndex: IndexBuildList!
+    "How many complete builds to keep (1-1000); older ones are deleted now."
+    setIndexRetention(keep: Int!): IndexBuildList!
   }
 `;

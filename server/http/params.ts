@@ -42,6 +42,7 @@ export const limitSchema = int(1, MAX_PAGE_SIZE);
 export const thumbnailSizeSchema = int(1, 4096);
 export const cursorSchema = z.string().min(1).max(512);
 export const uploadIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected an upload id');
+export const buildIdSchema = int(1, MAX_ID, 'expected an index build id');
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected a job id');
 export const styleSchema = z.string().trim().min(1).max(100);
 /** An empty search means no search. */
@@ -128,12 +129,16 @@ export const addPaintingFields = z.object({
 });
 
 export const modelVersionBody = z.object({ modelVersion: versionSchema.optional() });
+/** Activating a build pins it unless told otherwise. */
+export const activateBody = z.object({ pin: booleanSchema.optional() });
+export const retentionBody = z.object({ keep: int(1, 1000, 'expected a number of builds from 1 to 1000') });
 
 // ---- path parameters and documented bodies ------------------------------------------------------
 
 export const idParams = z.object({ id: idSchema });
 export const versionParams = z.object({ version: versionSchema });
 export const jobIdParams = z.object({ id: jobIdSchema });
+export const buildIdParams = z.object({ id: buildIdSchema });
 
 /** A file part of a multipart body (documentation: multer reads it, the services validate it). */
 const filePart = z.string().meta({ format: 'binary', description: 'An image file: JPEG, PNG, WebP, GIF or TIFF' });

@@ -46,6 +46,18 @@ export const jobRoutes = [
     handle: async ({ req, res, services }) => sendJob(res, await services.jobs.startTraining(compact(parse(trainBody, jsonBody(req))))),
   }),
   defineRoute({
+    method: 'delete',
+    path: '/api/jobs/:id',
+    access: 'admin',
+    tag: 'Jobs',
+    summary: 'Cancel a job, on whichever replica runs it',
+    description: 'A queued job is cancelled at once; a running one stops at its next step and ends `cancelled` (poll the job). A finished job answers 409 JOB_NOT_CANCELLABLE.',
+    params: jobIdParams,
+    responses: { 202: { description: 'The job, with the cancel asked for', schema: job, headers: { Location: 'Where to poll the job' } } },
+    errors: ['JOB_NOT_FOUND', 'JOB_NOT_CANCELLABLE'],
+    handle: async ({ params, res, services }) => sendJob(res, await services.jobs.cancel(params.id)),
+  }),
+  defineRoute({
     method: 'post',
     path: '/api/jobs/evaluate',
     access: 'admin',

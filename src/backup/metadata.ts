@@ -16,7 +16,9 @@ import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import type { RawDatabase } from '../db/client.js';
+import type { VectorStoreName } from '../db/types.js';
 import { PainterError } from '../errors.js';
+import { vectorTablesSchema } from '../vector-store/pgvector-store.js';
 
 const run = promisify(execFile);
 
@@ -24,7 +26,9 @@ const run = promisify(execFile);
 export interface SnapshotRows {
   migrations: string[];
   models: { version: number; dir: string; checksum: string | null }[];
-  builds: { id: number; dir: string; checksum: string | null }[];
+  builds: { id: number; dir: string; checksum: string | null; store: VectorStoreName }[];
+  /** The build the index alias names: the one every server serves. */
+  activeBuildId: number | null;
   addedPaintings: { id: number; storedPath: string; sha256: string }[];
 }
 
@@ -40,12 +44,14 @@ type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 async function readRows(query: Query): Promise<SnapshotRows> {
   const migrations = await query('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name');
   const models = await query("SELECT version, dir, checksum FROM model_versions WHERE status = 'complete' ORDER BY version");
-  const builds = await query("SELECT id, dir, checksum FROM index_builds WHERE status = 'complete' ORDER BY id DESC");
+  const builds = await query("SELECT id, dir, checksum, store FROM index_builds WHERE status = 'complete' ORDER BY id DESC");
   const added = await query('SELECT id, stored_path, sha256 FROM paintings WHERE stored_path IS NOT NULL ORDER BY id');
+  const alias = await query('SELECT build_id FROM index_alias WHERE id = 1');
   return {
     migrations: migrations.map((r) => String(r.migration_name)),
     models: models.map((r) => ({ version: Number(r.version), dir: String(r.dir), checksum: (r.checksum as string | null) ?? null })),
-    builds: builds.map((r) => ({ id: Number(r.id), dir: String(r.dir), checksum: (r.checksum as string | null) ?? null })),
+    builds: builds.map((r) => ({ id: Number(r.id), dir: String(r.dir), checksum: (r.checksum as string | null) ?? null, store: String(r.store) as VectorStoreName })),
+    activeBuildId: alias[0]?.build_id == null ? null : Number(alias[0].build_id),
     addedPaintings: added.map((r) => ({ id: Number(r.id), storedPath: String(r.stored_path), sha256: String(r.sha256) })),
   };
 }
@@ -70,6 +76,14 @@ async function dumpEmbedded(pglite: PGlite, into: string): Promise<MetadataDump>
   }
 }
 
+/**
+ * A schema's dump takes the schema of its pgvector tables along (pg_dump does not mind it being
+ * absent); without a schema the whole database is dumped, and they are in it anyway.
+ */
+function schemaArgs(schema: string | undefined): string[] {
+  return schema ? [`--schema=${schema}`, `--schema=${vectorTablesSchema(schema)}`] : [];
+}
+
 async function hasPgDump(): Promise<boolean> {
   return run('pg_dump', ['--version']).then(
     () => true,
@@ -88,7 +102,7 @@ async function dumpPostgres(raw: Extract<RawDatabase, { kind: 'postgres' }>, int
       files = await dumpTableRows(client, into);
     } else {
       const snapshot = String((await client.query('SELECT pg_export_snapshot() AS id')).rows[0].id);
-      const args = ['--format=custom', '--no-owner', '--no-privileges', `--snapshot=${snapshot}`, `--file=${join(into, PG_DUMP)}`, ...(raw.schema ? [`--schema=${raw.schema}`] : []), raw.connectionString];
+      const args = ['--format=custom', '--no-owner', '--no-privileges', `--snapshot=${snapshot}`, `--file=${join(into, PG_DUMP)}`, ...schemaArgs(raw.schema), raw.connectionString];
       await run('pg_dump', args, { maxBuffer: 16 * 1024 * 1024 }).catch((e: { stderr?: string; message: string }) => {
         throw new PainterError('BACKUP_FAILED', `pg_dump failed: ${(e.stderr ?? e.message).trim().split('\n')[0]}`);
       });

@@ -27,6 +27,11 @@ export interface Database {
   raw: RawDatabase;
   /** What opening the database migrated. */
   migrations: MigrationResult;
+  /**
+   * PostgreSQL only: the pool Prisma runs on (for SQL Prisma cannot express, such as pgvector's),
+   * and how to open a connection of one's own (LISTEN needs a session that stays).
+   */
+  pg?: { pool: pg.Pool; connect(): Promise<pg.Client> };
   /** Idempotent. */
   close(): Promise<void>;
 }
@@ -124,6 +129,14 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     kind: 'postgres',
     raw: { kind: 'postgres', pool, connectionString, ...(schema ? { schema } : {}) },
     migrations,
+    pg: {
+      pool,
+      connect: async () => {
+        const client = new pg.Client(poolConfig);
+        await client.connect();
+        return client;
+      },
+    },
     close: () =>
       (closed ??= (async () => {
         await prisma.$disconnect();

@@ -343,13 +343,18 @@ export interface IndexBuildParams {
   ef: number;
 }
 
+export const VECTOR_STORES = ['hnswlib', 'pgvector'] as const;
+export type VectorStoreName = (typeof VECTOR_STORES)[number];
+
 export interface IndexBuild {
   id: number;
   /** Version number of the model whose embeddings are indexed. */
   modelVersion: number;
   datasetId: number | null;
   status: IndexBuildStatus;
-  /** Folder holding the index file. */
+  /** Which store holds its vectors. */
+  store: VectorStoreName;
+  /** Folder holding the index file (hnswlib), or the vector table's name (pgvector). */
   dir: string;
   params: IndexBuildParams;
   dim: number;
@@ -361,15 +366,56 @@ export interface IndexBuild {
   failureReason: string | null;
   createdAt: Date;
   completedAt: Date | null;
+  /** The job building it, if a job does. */
+  jobId: string | null;
+  /** While 'building': the builder renews this; past it, the builder is gone. */
+  leaseExpiresAt: Date | null;
+  /** What cohort-normalised scores and the open-set features read; null when written without a cohort. */
+  norms: BuildNorms | null;
+}
+
+/**
+ * Measured over a build when it is written, stored with its row so every replica reads the same:
+ * the cohort its paintings' radii (kept with their vectors) were measured against, and each
+ * artist's spread (the mean distance of its paintings to their 3 nearest same-artist paintings).
+ */
+export interface BuildNorms {
+  /** sha256 of the cohort's vectors; a model whose cohort changed since serves the build raw. */
+  cohortSha256: string;
+  /** The K and variant of the radii. */
+  k: number;
+  variant: string;
+  /** Artist id → spread; artists with one indexed painting have none. */
+  spreads: Record<string, number>;
+  /** Std of the per-painting spreads around their artist's mean. */
+  pooledSpreadStd: number;
 }
 
 export interface NewIndexBuild {
   modelVersion: number;
   datasetId?: number | null;
-  /** The folder, or how to name it from the allocated id. */
+  /** The folder or table, or how to name it from the allocated id. */
   dir: string | ((id: number) => string);
   params: IndexBuildParams;
   dim: number;
+  /** Default hnswlib. */
+  store?: VectorStoreName;
+  jobId?: string | null;
+  /** The builder's lease, renewed with `renewLease` (default: none, i.e. abandoned at once if the builder stops). */
+  leaseMs?: number;
+}
+
+/** The one alias every replica serves from. */
+export interface IndexAlias {
+  /** The active build; null before the first build. */
+  buildId: number | null;
+  /** Activated by hand: finished rebuilds do not move it. */
+  pinned: boolean;
+  /** Complete builds to keep; null means the configured default. */
+  keepBuilds: number | null;
+  /** Bumped on every move. */
+  revision: number;
+  updatedAt: Date;
 }
 
 // ---- jobs -------------------------------------------------------------------------------------
@@ -377,7 +423,7 @@ export interface NewIndexBuild {
 export const JOB_KINDS = ['index', 'train', 'evaluate'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface Job {
@@ -397,6 +443,13 @@ export interface Job {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** The replica running it. */
+  owner: string | null;
+  leaseExpiresAt: Date | null;
+  /** A cancel was asked for (the owner stops at its next heartbeat). */
+  cancelRequestedAt: Date | null;
+  /** How many times it was claimed. */
+  attempts: number;
 }
 
 export interface JobProgress {

@@ -36,6 +36,9 @@ export function extensionFor(format: string): string {
   return EXTENSIONS[format] ?? 'img';
 }
 
+/** Every extension `extensionFor` gives. */
+export const UPLOAD_EXTENSIONS: readonly string[] = [...new Set([...Object.values(EXTENSIONS), 'img'])];
+
 const CONTENT_TYPES: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', tif: 'image/tiff', tiff: 'image/tiff', avif: 'image/avif', heic: 'image/heif',
 };

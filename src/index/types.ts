@@ -7,6 +7,15 @@ export interface IndexParams {
   ef: number;
 }
 
+/**
+ * M 32: at M 16 hnswlib's pruning left ~1% of tightly clustered 2048-d vectors unreachable
+ * (bench/hnsw-params.ts). ef 100: recall@10 ≥ 0.99 up to 100,000 overlapping artist-like vectors
+ * (0.991, `npm run bench -- --only hnsw`; ef 50 gave 0.950 there) at ~58× exact search's
+ * queries/s; on the 10k WikiArt embeddings ef 50 and ef 100 both give 1.000 (bench/nearest-artists.ts).
+ * The same values serve pgvector (m, ef_construction, hnsw.ef_search).
+ */
+export const DEFAULT_INDEX_PARAMS: IndexParams = { M: 32, efConstruction: 200, ef: 100 };
+
 /** One neighbour: `distance` is the true Euclidean distance (not squared). */
 export interface SearchHit {
   label: number;

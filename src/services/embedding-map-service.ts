@@ -47,10 +47,9 @@ export class EmbeddingMapService {
 
   private async compute(serving: ServingIndex, limit: number): Promise<EmbeddingMap> {
     const { index } = serving;
-    const all = index.labels();
+    const all = await index.ids();
     const labels = all.length > limit ? new Rng(SAMPLE_SEED).sample(all, limit).sort((a, b) => a - b) : all;
-    const vectors = new Float32Array(labels.length * index.dim);
-    labels.forEach((label, i) => vectors.set(index.vector(label), i * index.dim));
+    const vectors = await index.vectors(labels);
     const coordinates = await this.layout(vectors, index.dim, { seed: SAMPLE_SEED });
     // A painting removed while the layout ran is left out.
     const paintings = await this.catalog.getPaintings(labels);

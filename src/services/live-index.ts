@@ -1,28 +1,20 @@
 /**
- * The index answering queries right now, with what filters need to know about each label.
- * Swapping replaces the whole snapshot in one assignment, so a query sees either the old index or
- * the new one, never a mix.
+ * The build answering queries in this process right now. Swapping replaces the whole snapshot in
+ * one assignment, so a query sees either the old build or the new one, never a mix. Which build
+ * that is, is decided by the alias in the database (IndexService follows it).
  */
-import type { PaintingSplit } from '../db/types.js';
+import type { VectorStoreName } from '../db/types.js';
 import { PainterError } from '../errors.js';
-import type { VectorIndex } from '../index/vector-index.js';
 import type { ServingNorms } from '../scoring/serving-norms.js';
-
-export interface IndexedPainting {
-  /** Null for an unlabelled painting: searched and compared, never counted as an artist. */
-  artistId: number | null;
-  split: PaintingSplit;
-  /** Lower-cased, for case-insensitive filtering. */
-  style: string | null;
-}
+import type { BuildVectors } from '../vector-store/types.js';
 
 export interface ServingIndex {
   buildId: number;
   modelVersion: number;
-  index: VectorIndex;
-  /** Painting id (the index label) → filter fields. */
-  paintings: Map<number, IndexedPainting>;
-  /** Cohort radii and artist spreads; null when the model has no cohort (distances served raw). */
+  store: VectorStoreName;
+  /** The build's vectors, searched with filters. */
+  index: BuildVectors;
+  /** The model's cohort and the build's artist spreads; null when the build has none (distances served raw). */
   norms: ServingNorms | null;
   params: { M: number; efConstruction: number; ef: number };
   buildSeconds: number | null;

@@ -25,10 +25,10 @@ export class PaintingRows {
       else missing.push(id);
     }
     if (missing.length === 0) return out;
+    // The ids come from the index's search hits, so the cache stays bounded by the index.
     for (const [id, row] of await this.catalog.getPaintings(missing)) {
       out.set(id, row);
-      // Only indexed paintings are kept: that bounds the cache by the index.
-      if (serving.paintings.has(id)) cache.set(id, row);
+      cache.set(id, row);
     }
     return out;
   }

@@ -45,6 +45,8 @@ interface ResolvedQuery {
   vector: Float32Array;
   paintingId: number | null;
   artistId: number | null;
+  /** Its cohort radius when the build stores one for it (an indexed painting). */
+  radius: number | null;
 }
 
 export interface NearestOptions {
@@ -138,17 +140,17 @@ export class QueryService {
   private async nearestIn(serving: ServingIndex, query: ResolvedQuery, options: NearestOptions, started: number): Promise<NearestArtistsResult> {
     const calibration = await this.calibrations.forModel(serving.modelVersion);
     const k = options.k ?? DEFAULT_K;
-    // Unlabelled paintings are never counted as an artist: they are left out of the neighbourhood.
-    const hits = this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters, true);
+    // Unlabelled paintings are never counted as an artist: the store leaves them out of the neighbourhood.
+    const hits = await this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters, true);
     const norms = this.normsFor(serving, calibration);
     const queryRadius = norms ? await this.radius(serving, query) : null;
     const ranking = norms && calibration.ranking === 'csls' ? 'csls' : 'raw';
     const neighbours = hits.map((h): Neighbour & { radius?: number } => {
-      const n: Neighbour & { radius?: number } = { ...h, artistId: serving.paintings.get(h.label)!.artistId! };
-      const r = norms?.radii.get(h.label);
-      if (r !== undefined) {
-        n.radius = r;
-        if (ranking === 'csls' && queryRadius !== null) n.score = h.distance - (queryRadius + r) / 2;
+      const n: Neighbour & { radius?: number } = { label: h.label, distance: h.distance, artistId: h.artistId! };
+      // Radii were measured with the build; without norms the ranking stays raw.
+      if (norms && h.radius !== null) {
+        n.radius = h.radius;
+        if (ranking === 'csls' && queryRadius !== null) n.score = h.distance - (queryRadius + h.radius) / 2;
       }
       return n;
     });
@@ -185,7 +187,7 @@ export class QueryService {
   }
 
   private async similarIn(serving: ServingIndex, query: ResolvedQuery, options: SimilarOptions, started: number): Promise<SimilarPaintingsResult> {
-    const hits = this.search(serving, query, options.k ?? DEFAULT_SIMILAR, options.filters);
+    const hits = await this.search(serving, query, options.k ?? DEFAULT_SIMILAR, options.filters);
     const rows = await this.rows.get(serving, hits.map((h) => h.label));
     const paintings = hits.filter((h) => rows.has(h.label)).map((h) => ({ ...toSummary(rows.get(h.label)!), distance: h.distance }));
     return { paintings, query: this.info(serving, query, started) };
@@ -225,29 +227,22 @@ export class QueryService {
     return norms.cohort.params.k === k && norms.cohort.params.variant === variant ? norms : null;
   }
 
-  /** The query's cohort radius: stored for an indexed painting, measured against the cohort otherwise. */
+  /** The query's cohort radius: stored with the build for an indexed painting, measured against the cohort otherwise. */
   private async radius(serving: ServingIndex, query: ResolvedQuery): Promise<number> {
-    const norms = serving.norms!;
-    const known = query.paintingId !== null ? norms.radii.get(query.paintingId) : undefined;
-    if (known !== undefined) return known;
-    return (await norms.cohort.radii(query.vector, [query.paintingId]))[0];
+    if (query.radius !== null) return query.radius;
+    return (await serving.norms!.cohort.radii(query.vector, [query.paintingId]))[0];
   }
 
+  /** The vector store evaluates the filters where the vectors are (hnswlib's graph walk, pgvector's SQL). */
   private search(serving: ServingIndex, query: ResolvedQuery, k: number, filters: SearchFilters = {}, labelledOnly = false) {
-    const splits = filters.splits?.length ? new Set<string>(filters.splits) : null;
-    const style = filters.style?.toLowerCase() ?? null;
-    const excludedArtist = filters.excludeOwnArtist ? query.artistId : null;
-    const filter = (label: number) => {
+    return serving.index.search(query.vector, k, {
       // A painting is never its own neighbour.
-      if (label === query.paintingId) return false;
-      const p = serving.paintings.get(label);
-      if (!p) return false;
-      if (labelledOnly && p.artistId === null) return false;
-      if (splits && !splits.has(p.split)) return false;
-      if (style !== null && p.style !== style) return false;
-      return excludedArtist === null || p.artistId !== excludedArtist;
-    };
-    return serving.index.search(query.vector, k, filter);
+      excludeId: query.paintingId,
+      splits: filters.splits?.length ? filters.splits : null,
+      style: filters.style ?? null,
+      excludeArtistId: filters.excludeOwnArtist ? query.artistId : null,
+      labelledOnly,
+    });
   }
 
   /** Resolves each distinct image of a batch once (paintings and stored uploads by id). */
@@ -265,14 +260,14 @@ export class QueryService {
 
   private async resolve(image: QueryImage, serving: ServingIndex): Promise<ResolvedQuery> {
     if (image.kind === 'painting') {
-      const known = serving.paintings.get(image.paintingId);
-      if (known) return { vector: serving.index.vector(image.paintingId), paintingId: image.paintingId, artistId: known.artistId };
+      const known = await serving.index.get(image.paintingId);
+      if (known) return { vector: known.vector, paintingId: image.paintingId, artistId: known.artistId, radius: known.radius };
       // In the corpus but not in this index (added since, or indexed under another model): embed it.
       const painting = await this.catalog.getPainting(image.paintingId);
-      return { vector: await this.embed(serving, painting.filePath), paintingId: painting.id, artistId: painting.artistId };
+      return { vector: await this.embed(serving, painting.filePath), paintingId: painting.id, artistId: painting.artistId, radius: null };
     }
-    if (image.kind === 'upload') return { vector: await this.embedUpload(serving, image.bytes, image.filename), paintingId: null, artistId: null };
-    return { vector: await this.embed(serving, await this.uploads.path(image.uploadId)), paintingId: null, artistId: null };
+    if (image.kind === 'upload') return { vector: await this.embedUpload(serving, image.bytes, image.filename), paintingId: null, artistId: null, radius: null };
+    return { vector: await this.embed(serving, await this.uploads.path(image.uploadId)), paintingId: null, artistId: null, radius: null };
   }
 
   /**

@@ -1,13 +1,15 @@
 /**
  * Uploaded query images, kept on disk for a while so GraphQL and follow-up queries can refer to
- * them by id. Files are named by a random id. Expired ones are swept by a store at most once per
+ * them by id. Files are named by a random id and their format's extension, and found again by
+ * that name alone, never by memory of this process: replicas sharing the directory (the data
+ * volume) answer for each other's uploads. Expired ones are swept by a store at most once per
  * sweep interval and never by two at once: a directory scan per upload would cost O(uploads) each.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PainterError } from '../errors.js';
-import { extensionFor, uploadLabel, validateUpload, type ValidatedImage } from '../images/validate-upload.js';
+import { extensionFor, UPLOAD_EXTENSIONS, uploadLabel, validateUpload, type ValidatedImage } from '../images/validate-upload.js';
 import { writeFileAtomic } from '../util/files.js';
 
 export interface StoredImage extends ValidatedImage {
@@ -19,8 +21,6 @@ export interface StoredImage extends ValidatedImage {
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export class UploadStore {
-  /** File names stored by this process, by id; uploads from before a restart are found by a scan. */
-  private readonly known = new Map<string, string>();
   private lastSweep = 0;
   private sweeping: Promise<number> | null = null;
 
@@ -42,7 +42,6 @@ export class UploadStore {
     const name = `${id}.${extensionFor(image.format)}`;
     const path = join(this.dir, name);
     await writeFileAtomic(path, bytes);
-    this.known.set(id, name);
     return { ...image, id, path, expiresAt: new Date(Date.now() + this.ttlMs) };
   }
 
@@ -65,16 +64,18 @@ export class UploadStore {
   /** The stored file of a live upload. */
   async path(id: string): Promise<string> {
     if (!ID.test(id)) throw new PainterError('UPLOAD_NOT_FOUND', `No upload ${JSON.stringify(id)}`);
-    const name = this.known.get(id) ?? (await readdir(this.dir).catch(() => [] as string[])).find((f) => f.startsWith(`${id}.`));
-    if (!name) throw new PainterError('UPLOAD_NOT_FOUND', `Upload ${id} does not exist or has expired`);
-    const path = join(this.dir, name);
-    const s = await stat(path).catch(() => null);
-    if (!s) {
-      this.known.delete(id);
-      throw new PainterError('UPLOAD_NOT_FOUND', `Upload ${id} does not exist or has expired`);
+    let path: string | null = null;
+    let s: Awaited<ReturnType<typeof stat>> | null = null;
+    for (const ext of UPLOAD_EXTENSIONS) {
+      const candidate = join(this.dir, `${id}.${ext}`);
+      s = await stat(candidate).catch(() => null);
+      if (s) {
+        path = candidate;
+        break;
+      }
     }
+    if (!path || !s) throw new PainterError('UPLOAD_NOT_FOUND', `Upload ${id} does not exist or has expired`);
     if (Date.now() - s.mtimeMs > this.ttlMs) {
-      this.known.delete(id);
       await rm(path, { force: true });
       throw new PainterError('UPLOAD_NOT_FOUND', `Upload ${id} has expired`);
     }
@@ -89,7 +90,6 @@ export class UploadStore {
       const s = await stat(path).catch(() => null);
       if (s && now - s.mtimeMs > this.ttlMs) {
         await rm(path, { force: true });
-        this.known.delete(name.slice(0, name.indexOf('.')));
         removed++;
       }
     }

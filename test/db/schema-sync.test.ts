@@ -23,6 +23,7 @@ const SQL_TYPES: Record<string, string> = {
   Json: 'jsonb',
   DateTime: 'timestamp without time zone',
   Boolean: 'boolean',
+  Bytes: 'bytea',
 };
 
 /** How PostgreSQL reports a literal column default. */
@@ -113,7 +114,7 @@ for (const target of TARGETS) {
 
     it('parses the schema (sanity check of this test)', () => {
       expect(SCHEMA.map((t) => t.name)).toEqual([
-        'datasets', 'artists', 'paintings', 'skipped_files', 'model_versions', 'training_epochs', 'evaluations', 'index_builds', 'jobs',
+        'datasets', 'artists', 'paintings', 'skipped_files', 'model_versions', 'training_epochs', 'evaluations', 'index_builds', 'jobs', 'index_alias', 'index_changes',
       ]);
       expect(SCHEMA.find((t) => t.name === 'paintings')!.unique).toEqual([['dataset_id', 'sha256'], ['dataset_id', 'rel_path']]);
       expect(SCHEMA.find((t) => t.name === 'paintings')!.columns.find((c) => c.name === 'source')!.default).toBe("'import'::text");

@@ -29,6 +29,7 @@ import { importDataset } from '../../src/services/import-service.js';
 import { IndexService } from '../../src/services/index-service.js';
 import { LiveIndex } from '../../src/services/live-index.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
+import { VectorStores } from '../../src/vector-store/vector-stores.js';
 import { trainModel } from '../../training/train-service.js';
 import { dropSchema, freshSchemaName, TARGETS, TEST_DATABASE_URL, urlWithSchema } from '../db/helpers.js';
 
@@ -110,7 +111,7 @@ for (const target of TARGETS) {
         const trained = await trainModel(cfg, repos, { overrides: { preset: 'small', imageSize: 32, epochs: 1, stepsPerEpoch: 3, batchSize: 20, seed: 2 }, backend: 'wasm' });
         await evaluate(cfg, repos, { model: trained.version, split: 'test' });
         const encoders = new EncoderProvider(cfg);
-        await new IndexService(cfg, repos, new LiveIndex(), encoders).build({});
+        await new IndexService(cfg, repos, new LiveIndex(), encoders, new VectorStores(cfg, db, repos)).build({});
         await encoders.close();
       } finally {
         await db.close();

@@ -18,6 +18,7 @@ import { EncoderProvider } from '../../src/services/encoder-provider.js';
 import { importDataset } from '../../src/services/import-service.js';
 import { IndexService } from '../../src/services/index-service.js';
 import { LiveIndex } from '../../src/services/live-index.js';
+import { VectorStores } from '../../src/vector-store/vector-stores.js';
 import { trainModel } from '../../training/train-service.js';
 
 let dir: string;
@@ -32,7 +33,7 @@ const log = { info: () => undefined, warn: (m: string) => void warnings.push(m) 
 async function load() {
   const encoders = new EncoderProvider(cfg);
   try {
-    return await new IndexService(cfg, repos, new LiveIndex(), encoders, log).loadNewest();
+    return await new IndexService(cfg, repos, new LiveIndex(), encoders, new VectorStores(cfg, db, repos), null, log).start();
   } finally {
     await encoders.close();
   }
@@ -57,7 +58,7 @@ beforeAll(async () => {
   const corpus = await generatePaintingDataset(join(dir, 'corpus'), { artists: 8, perArtist: 5, size: 32, layout: 'labels-csv', seed: 4 });
   await importDataset(repos.datasets, corpus.root);
   const encoders = new EncoderProvider(cfg);
-  const service = new IndexService(cfg, repos, new LiveIndex(), encoders, log);
+  const service = new IndexService(cfg, repos, new LiveIndex(), encoders, new VectorStores(cfg, db, repos), null, log);
   for (const seed of [1, 2]) {
     const trained = await trainModel(cfg, repos, { overrides: { preset: 'small', imageSize: 32, epochs: 1, stepsPerEpoch: 1, batchSize: 16, seed }, backend: 'wasm' });
     models.push((await repos.models.get(trained.version))!);
@@ -108,7 +109,7 @@ describe('damaged files at load', () => {
     writeFileSync(indexes, 'not a directory');
     const encoders = new EncoderProvider(cfg);
     try {
-      await expect(new IndexService(cfg, repos, new LiveIndex(), encoders, log).build()).rejects.toMatchObject({ code: 'STORAGE_FAILED', status: 507 });
+      await expect(new IndexService(cfg, repos, new LiveIndex(), encoders, new VectorStores(cfg, db, repos), null, log).build()).rejects.toMatchObject({ code: 'STORAGE_FAILED', status: 507 });
     } finally {
       await encoders.close();
       rmSync(indexes);

@@ -18,6 +18,7 @@ import { createRepositories, type Repositories } from '../../src/db/repositories
 import { generatePaintingDataset, type FixtureResult } from '../../src/demo/generate-paintings.js';
 import { isPainterError } from '../../src/errors.js';
 import { embedFolder } from '../../src/services/embed-service.js';
+import type { ServingIndex } from '../../src/services/live-index.js';
 import { evaluate, type EvaluateReport } from '../../src/services/evaluation-service.js';
 import { importDataset, importUnlabelled } from '../../src/services/import-service.js';
 import { scorePairs } from '../../src/services/score-service.js';
@@ -205,6 +206,11 @@ describe('many paintings at once', () => {
   });
 
   describe('unlabelled paintings and batch queries', () => {
+    /** The served build's paintings with their catalog artist and split. */
+    const indexedPaintings = async (serving: ServingIndex) => {
+      const ids = new Set(await serving.index.ids());
+      return new Map((await repos.catalog.corpus()).filter((p) => ids.has(p.id)).map((p) => [p.id, { artistId: p.artistId, split: p.split }]));
+    };
     let base: string;
     const post = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = async (path: string, init?: RequestInit) => {
@@ -224,9 +230,12 @@ describe('many paintings at once', () => {
 
     it('indexes an unlabelled folder: searched and compared, never counted as an artist', async () => {
       const serving = server.core.live.require();
-      const unlabelled = [...serving.paintings].filter(([, p]) => p.artistId === null).map(([id]) => id);
+      const indexed = await indexedPaintings(serving);
+      const unlabelled = [...indexed].filter(([, p]) => p.artistId === null).map(([id]) => id);
       expect(unlabelled).toHaveLength(kaggle.artistOf.size);
       expect(serving.norms).not.toBeNull();
+      // Every painting's cohort radius is stored with the build, the unlabelled ones' too.
+      expect((await serving.index.get(unlabelled[0]))?.radius).toBeGreaterThan(0);
       const nearest = await json('/api/artists/nearest?k=5', post({ paintingId: unlabelled[0] }));
       expect(nearest.status).toBe(200);
       expect(nearest.body.artists.length).toBeGreaterThan(0);
@@ -254,7 +263,9 @@ describe('many paintings at once', () => {
       const body = (await res.json()) as any;
       expect(res.status).toBe(201);
       expect(body).toMatchObject({ artistId: null, artist: null, split: 'added', title: 'Anonymous' });
-      expect(server.core.live.require().paintings.get(body.id)?.artistId).toBeNull();
+      const stored = await server.core.live.require().index.get(body.id);
+      expect(stored).not.toBeNull();
+      expect(stored!.artistId).toBeNull();
     });
 
     it('answers many uploads in one nearest-artists call, a bad file with its own error', async () => {
@@ -322,9 +333,10 @@ describe('many paintings at once', () => {
 
     it('says "no indexed artist" more for an artist left out of the index than for indexed ones', async () => {
       const serving = server.core.live.require();
-      const testArtists = [...new Set([...serving.paintings.values()].filter((p) => p.split === 'test').map((p) => p.artistId!))];
+      const gallery = await indexedPaintings(serving);
+      const testArtists = [...new Set([...gallery.values()].filter((p) => p.split === 'test').map((p) => p.artistId!))];
       const [left, ...known] = testArtists;
-      const leftOut = [...serving.paintings].filter(([, p]) => p.artistId === left).map(([id]) => id);
+      const leftOut = [...gallery].filter(([, p]) => p.artistId === left).map(([id]) => id);
       const files = await repos.catalog.getPaintings(leftOut);
       for (const id of leftOut) await server.core.indexes.removePainting(id);
       const probability = async (q: { kind: 'upload'; bytes: Buffer } | { kind: 'painting'; paintingId: number }) => {
@@ -336,7 +348,7 @@ describe('many paintings at once', () => {
       const unknown: number[] = [];
       for (const id of leftOut) unknown.push(await probability({ kind: 'upload', bytes: readFileSync(files.get(id)!.filePath) }));
       const indexed: number[] = [];
-      for (const [id, p] of serving.paintings) if (known.includes(p.artistId!)) indexed.push(await probability({ kind: 'painting', paintingId: id }));
+      for (const [id, p] of gallery) if (known.includes(p.artistId!)) indexed.push(await probability({ kind: 'painting', paintingId: id }));
       const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
       expect(mean(unknown)).toBeLessThan(mean(indexed));
     });

@@ -58,7 +58,7 @@ for (const target of TARGETS) {
     const waitForJob = async (id: string) => {
       for (let i = 0; i < 600; i++) {
         const { body } = await json(`/api/jobs/${id}`);
-        if (body.status === 'succeeded' || body.status === 'failed') return body;
+        if (body.status === 'succeeded' || body.status === 'failed' || body.status === 'cancelled') return body;
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`job ${id} did not finish`);
@@ -274,14 +274,28 @@ for (const target of TARGETS) {
       expect((await json('/api/index')).body.serving.id).not.toBe(before);
     });
 
-    it('keeps the old index serving when a rebuild is stopped half-way', async () => {
+    it('keeps the old index serving when a rebuild is cancelled half-way (DELETE /api/jobs/:id)', async () => {
       const before = (await json('/api/index')).body.serving.id;
+      const builds = (await json('/api/index/builds')).body.builds.length;
       const job = await json('/api/index/rebuild', withKey(post({})));
-      // Stop it as soon as it runs (the process-level kill is covered by the reliability suite).
-      for (let i = 0; i < 200 && !server.core.jobs.cancel(job.body.id); i++) await new Promise((r) => setTimeout(r, 5));
+      // Cancelled as soon as it runs (the process-level kill is covered by the replica tests).
+      for (let i = 0; i < 400 && (await json(`/api/jobs/${job.body.id}`)).body.status === 'queued'; i++) await new Promise((r) => setTimeout(r, 5));
+      expect((await json(`/api/jobs/${job.body.id}`, { method: 'DELETE' })).status).toBe(401);
+      const cancel = await json(`/api/jobs/${job.body.id}`, withKey({ method: 'DELETE' }));
+      expect(cancel.status).toBe(202);
       const done = await waitForJob(job.body.id);
-      expect(done.status).toBe('failed');
+      expect(done).toMatchObject({ status: 'cancelled', error: { code: 'JOB_CANCELLED' } });
       expect((await json('/api/index')).body.serving.id).toBe(before);
+      // Its partial build is failed, never activated, and its vectors are gone.
+      const list = (await json('/api/index/builds')).body;
+      expect(list.activeBuildId).toBe(before);
+      // Cancelled before its build row was written, or with the build failed.
+      expect(list.builds.length - builds).toBeLessThanOrEqual(1);
+      if (list.builds.length > builds) expect(list.builds[0]).toMatchObject({ status: 'failed', active: false });
+      // Cancelling again is harmless; a job that succeeded cannot be cancelled.
+      expect((await json(`/api/jobs/${job.body.id}`, withKey({ method: 'DELETE' }))).body.status).toBe('cancelled');
+      const succeeded = (await json('/api/jobs')).body.find((j: { status: string }) => j.status === 'succeeded');
+      expect((await json(`/api/jobs/${succeeded.id}`, withKey({ method: 'DELETE' }))).body.error.code).toBe('JOB_NOT_CANCELLABLE');
       expect((await json('/api/artists/nearest', post({ paintingId: 2 }))).status).toBe(200);
     });
 

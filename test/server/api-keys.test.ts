@@ -27,7 +27,19 @@ async function call(t: TestServer, r: { sample: (typeof SAMPLES)[string] }, head
 it('has a sample request for every route of the table', () => {
   expect(ROUTES.map(sampleKey).filter((k) => !SAMPLES[k])).toEqual([]);
   expect(byAccess('admin').map((r) => r.name).sort()).toEqual(
-    ['delete /api/paintings/:id', 'post /api/backups', 'post /api/index/rebuild', 'post /api/jobs/evaluate', 'post /api/jobs/train', 'post /api/paintings', 'put /api/models/:version/calibration'].sort(),
+    [
+      'delete /api/paintings/:id',
+      'post /api/backups',
+      'post /api/index/rebuild',
+      'post /api/index/builds/:id/activate',
+      'delete /api/index/pin',
+      'put /api/index/retention',
+      'post /api/jobs/evaluate',
+      'post /api/jobs/train',
+      'delete /api/jobs/:id',
+      'post /api/paintings',
+      'put /api/models/:version/calibration',
+    ].sort(),
   );
 });
 

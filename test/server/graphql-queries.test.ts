@@ -127,7 +127,7 @@ describe('models, index and jobs', () => {
   });
 
   it('indexStatus', async () => {
-    const d = await data('{ indexStatus { serving { id modelVersion elementCount params { M efConstruction ef } buildSeconds createdAt } building { jobId phase progress { done total } } } }');
+    const d = await data('{ indexStatus { serving { id modelVersion store elementCount params { M efConstruction ef } buildSeconds createdAt } activeBuildId pinned building { jobId phase progress { done total } } } }');
     expect(d.indexStatus).toEqual(indexStatus);
   });
 

@@ -35,6 +35,10 @@ const mutations: { name: string; query: string; service: (s: FakeServices) => { 
     args: [2, 5],
     data: { version: 2, calibration: { selection: 'test-split' } },
   },
+  { name: 'cancelJob', query: 'mutation { cancelJob(id: "job-1") { id cancelRequested } }', service: (s) => s.jobs.cancel, args: ['job-1'], data: { id: 'job-1', cancelRequested: true } },
+  { name: 'activateIndexBuild', query: 'mutation { activateIndexBuild(id: 4, pin: false) { pinned } }', service: (s) => s.index.activate, args: [4, { pin: false }], data: { pinned: true } },
+  { name: 'unpinIndex', query: 'mutation { unpinIndex { pinned } }', service: (s) => s.index.unpin, args: [], data: { pinned: false } },
+  { name: 'setIndexRetention', query: 'mutation { setIndexRetention(keep: 5) { keepBuilds } }', service: (s) => s.index.setRetention, args: [5], data: { keepBuilds: 5 } },
 ];
 
 it('covers every mutation of the schema', () => {

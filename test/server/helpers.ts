@@ -90,8 +90,21 @@ export const roc: RocEvaluation = {
   createdAt: '2025-01-01T02:00:00.000Z',
 };
 export const indexStatus = {
-  serving: { id: 4, modelVersion: 2, elementCount: 60, params: { M: 16, efConstruction: 200, ef: 64 }, buildSeconds: 3.2, createdAt: '2025-01-01T03:00:00.000Z' },
+  serving: { id: 4, modelVersion: 2, store: 'hnswlib' as const, elementCount: 60, params: { M: 16, efConstruction: 200, ef: 64 }, buildSeconds: 3.2, createdAt: '2025-01-01T03:00:00.000Z' },
+  activeBuildId: 4,
+  pinned: false,
   building: null,
+};
+export const buildList = {
+  builds: [
+    {
+      id: 4, modelVersion: 2, status: 'complete' as const, store: 'hnswlib' as const, elementCount: 60, params: { M: 16, efConstruction: 200, ef: 64 },
+      buildSeconds: 3.2, failureReason: null, createdAt: '2025-01-01T03:00:00.000Z', completedAt: '2025-01-01T03:00:03.000Z', active: true, pinned: false,
+    },
+  ],
+  activeBuildId: 4,
+  pinned: false,
+  keepBuilds: 3,
 };
 export const job: Job = {
   id: 'job-1',
@@ -105,6 +118,9 @@ export const job: Job = {
   createdAt: '2025-01-01T04:00:00.000Z',
   startedAt: null,
   finishedAt: null,
+  owner: null,
+  attempts: 0,
+  cancelRequested: false,
 };
 export const embeddingMap = {
   method: 'umap' as const,
@@ -176,13 +192,21 @@ export function fakeServices(files: { image: string; thumb: string }): FakeServi
       rocEvaluation: vi.fn(async () => roc),
       chooseCalibration: vi.fn(async () => model),
     },
-    index: { status: vi.fn(async () => indexStatus), embeddingMap: vi.fn(async () => embeddingMap) },
+    index: {
+      status: vi.fn(async () => indexStatus),
+      embeddingMap: vi.fn(async () => embeddingMap),
+      builds: vi.fn(async () => buildList),
+      activate: vi.fn(async () => ({ ...buildList, pinned: true })),
+      unpin: vi.fn(async () => buildList),
+      setRetention: vi.fn(async (keep: number) => ({ ...buildList, keepBuilds: keep })),
+    },
     jobs: {
       startIndex: vi.fn(async () => job),
       startTraining: vi.fn(async () => ({ ...job, id: 'job-2', kind: 'train' as const })),
       startEvaluation: vi.fn(async () => ({ ...job, id: 'job-3', kind: 'evaluate' as const })),
       get: vi.fn(async () => job),
       list: vi.fn(async () => [job]),
+      cancel: vi.fn(async () => ({ ...job, status: 'running' as const, cancelRequested: true })),
     },
     backups: { create: vi.fn(async () => backup) },
     health: { ready: vi.fn(async () => ({ ready: true, database: true, index: true, reasons: [] })) },

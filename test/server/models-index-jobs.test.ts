@@ -1,7 +1,7 @@
 /** Models and their ROC evaluations, the index status and rebuild, and jobs. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PainterError } from '../../src/errors.js';
-import { embeddingMap, form, IMAGE, indexStatus, job, jsonPost, KEY, model, roc, startTestServer, type TestServer } from './helpers.js';
+import { buildList, embeddingMap, form, IMAGE, indexStatus, job, jsonPost, KEY, model, roc, startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -118,5 +118,79 @@ describe('jobs', () => {
     expect(r.status).toBe(202);
     expect(r.headers.get('location')).toBe('/api/jobs/job-3');
     expect(t.services.jobs.startEvaluation).toHaveBeenCalledWith({ modelVersion: 4 });
+  });
+});
+
+describe('index builds', () => {
+  it('lists builds with the alias and the retention setting', async () => {
+    expect(await t.call('/api/index/builds')).toMatchObject({ status: 200, body: buildList });
+  });
+
+  it('activates a build (pinned unless pin=false), with a key and a valid id', async () => {
+    expect((await t.call('/api/index/builds/4/activate', jsonPost({}))).status).toBe(401);
+    const r = await t.call('/api/index/builds/4/activate', jsonPost({}, withKey));
+    expect(r).toMatchObject({ status: 200, body: { pinned: true } });
+    expect(t.services.index.activate).toHaveBeenLastCalledWith(4, {});
+    await t.call('/api/index/builds/4/activate', jsonPost({ pin: false }, withKey));
+    expect(t.services.index.activate).toHaveBeenLastCalledWith(4, { pin: false });
+    await t.call('/api/index/builds/4/activate', { method: 'POST', headers: withKey });
+    expect(t.services.index.activate).toHaveBeenLastCalledWith(4, {});
+    for (const [path, body, field] of [['/api/index/builds/x/activate', {}, 'id'], ['/api/index/builds/4/activate', { pin: 'maybe' }, 'pin']] as const) {
+      const bad = await t.call(path, jsonPost(body, withKey));
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field } });
+    }
+    t.services.index.activate.mockRejectedValueOnce(new PainterError('INDEX_BUILD_NOT_ACTIVATABLE'));
+    expect((await t.call('/api/index/builds/5/activate', jsonPost({}, withKey))).status).toBe(409);
+    t.services.index.activate.mockRejectedValueOnce(new PainterError('INDEX_BUILD_NOT_FOUND'));
+    expect((await t.call('/api/index/builds/6/activate', jsonPost({}, withKey))).status).toBe(404);
+  });
+
+  it('unpins and sets retention, with a key and a sane number', async () => {
+    expect((await t.call('/api/index/pin', { method: 'DELETE' })).status).toBe(401);
+    expect((await t.call('/api/index/pin', { method: 'DELETE', headers: withKey })).status).toBe(200);
+    expect(t.services.index.unpin).toHaveBeenCalledOnce();
+    const r = await t.call('/api/index/retention', jsonPost({ keep: 5 }, withKey, 'PUT'));
+    expect(r).toMatchObject({ status: 200, body: { keepBuilds: 5 } });
+    expect(t.services.index.setRetention).toHaveBeenLastCalledWith(5);
+    for (const keep of [0, 1001, 'all', null]) {
+      const bad = await t.call('/api/index/retention', jsonPost({ keep }, withKey, 'PUT'));
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details.field).toBe('keep');
+    }
+    expect((await t.call('/api/index/retention', jsonPost({ keep: 2 }, {}, 'PUT'))).status).toBe(401);
+  });
+
+  it('has the same operations in GraphQL, behind the key', async () => {
+    const list = await t.gql('{ indexBuilds { activeBuildId keepBuilds builds { id status store active pinned } } }');
+    expect(list.body.data.indexBuilds).toMatchObject({ activeBuildId: 4, keepBuilds: 3, builds: [{ id: 4, status: 'complete', store: 'hnswlib', active: true }] });
+    expect((await t.gql('mutation { activateIndexBuild(id: 4) { pinned } }')).body.errors[0].extensions.code).toBe('API_KEY_REQUIRED');
+    const activated = await t.gql('mutation { activateIndexBuild(id: 4, pin: false) { pinned } }', {}, withKey);
+    expect(activated.body.data.activateIndexBuild.pinned).toBe(true);
+    expect(t.services.index.activate).toHaveBeenLastCalledWith(4, { pin: false });
+    await t.gql('mutation { unpinIndex { pinned } }', {}, withKey);
+    expect(t.services.index.unpin).toHaveBeenCalledOnce();
+    await t.gql('mutation { setIndexRetention(keep: 7) { keepBuilds } }', {}, withKey);
+    expect(t.services.index.setRetention).toHaveBeenLastCalledWith(7);
+    const bad = await t.gql('mutation { setIndexRetention(keep: 0) { keepBuilds } }', {}, withKey);
+    expect(bad.body.errors[0].extensions.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('cancelling a job', () => {
+  it('DELETE /api/jobs/:id asks it to stop: 202 with the job, behind the key', async () => {
+    expect((await t.call('/api/jobs/job-1', { method: 'DELETE' })).status).toBe(401);
+    const r = await t.call('/api/jobs/job-1', { method: 'DELETE', headers: withKey });
+    expect(r).toMatchObject({ status: 202, body: { id: 'job-1', cancelRequested: true } });
+    expect(t.services.jobs.cancel).toHaveBeenLastCalledWith('job-1');
+    t.services.jobs.cancel.mockRejectedValueOnce(new PainterError('JOB_NOT_CANCELLABLE'));
+    expect((await t.call('/api/jobs/job-1', { method: 'DELETE', headers: withKey })).body.error.code).toBe('JOB_NOT_CANCELLABLE');
+    expect((await t.call('/api/jobs/a%20b', { method: 'DELETE', headers: withKey })).status).toBe(400);
+  });
+
+  it('cancelJob in GraphQL', async () => {
+    expect((await t.gql('mutation { cancelJob(id: "job-1") { id } }')).body.errors[0].extensions.code).toBe('API_KEY_REQUIRED');
+    const r = await t.gql('mutation { cancelJob(id: "job-1") { id status cancelRequested } }', {}, withKey);
+    expect(r.body.data.cancelJob).toEqual({ id: 'job-1', status: 'running', cancelRequested: true });
   });
 });

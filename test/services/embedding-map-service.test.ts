@@ -9,6 +9,8 @@ import { layoutInWorker } from '../../src/projection/layout-in-worker.js';
 import { EmbeddingMapService } from '../../src/services/embedding-map-service.js';
 import { LiveIndex } from '../../src/services/live-index.js';
 import { Rng } from '../../src/util/random.js';
+import type { IndexChangeRepository } from '../../src/db/repositories/index-change-repository.js';
+import { HnswlibBuildVectors } from '../../src/vector-store/hnswlib-store.js';
 import { gaussian } from '../index/helpers.js';
 
 const DIM = 32;
@@ -27,7 +29,8 @@ function corpusIndex(seed = 1): VectorIndex {
 }
 
 function serve(live: LiveIndex, index: VectorIndex, buildId: number) {
-  live.swap({ buildId, modelVersion: 3, index, paintings: new Map(), norms: null, params: index.params, buildSeconds: null, createdAt: new Date() });
+  const vectors = new HnswlibBuildVectors(buildId, index, new Map(), {} as IndexChangeRepository);
+  live.swap({ buildId, modelVersion: 3, store: 'hnswlib', index: vectors, norms: null, params: index.params, buildSeconds: null, createdAt: new Date() });
 }
 
 function fakeCatalog(missing: ReadonlySet<number> = new Set()) {

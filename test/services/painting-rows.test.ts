@@ -3,8 +3,8 @@ import type { CatalogPainting } from '../../src/db/types.js';
 import type { ServingIndex } from '../../src/services/live-index.js';
 import { PaintingRows } from '../../src/services/painting-rows.js';
 
-function snapshot(ids: number[]): ServingIndex {
-  return { paintings: new Map(ids.map((id) => [id, { artistId: 1, split: 'train', style: null }])) } as unknown as ServingIndex;
+function snapshot(_ids: number[]): ServingIndex {
+  return { buildId: 1 } as unknown as ServingIndex;
 }
 
 function countingCatalog() {
@@ -28,7 +28,7 @@ describe('PaintingRows', () => {
     expect(catalog.asked).toEqual([[1, 2], [3]]);
   });
 
-  it('starts afresh for a swapped-in index, and never keeps rows of paintings outside the index', async () => {
+  it('starts afresh for a swapped-in index', async () => {
     const catalog = countingCatalog();
     const rows = new PaintingRows(catalog);
     await rows.get(snapshot([1]), [1, 9]);
@@ -36,6 +36,6 @@ describe('PaintingRows', () => {
     const serving = snapshot([1]);
     await rows.get(serving, [1, 9]);
     await rows.get(serving, [1, 9]);
-    expect(catalog.asked).toEqual([[1, 9], [1], [1, 9], [9]]);
+    expect(catalog.asked).toEqual([[1, 9], [1], [1, 9]]);
   });
 });

@@ -6,12 +6,12 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CatalogPainting, Evaluation, ModelVersion } from '../../src/db/types.js';
 import type { Encoder } from '../../src/encoders/encoder.js';
 import { isPainterError } from '../../src/errors.js';
-import type { VectorIndex } from '../../src/index/vector-index.js';
 import type { EncoderProvider } from '../../src/services/encoder-provider.js';
 import { CalibrationService } from '../../src/services/calibration-service.js';
 import { LiveIndex } from '../../src/services/live-index.js';
 import { QueryService } from '../../src/services/query-service.js';
 import type { UploadStore } from '../../src/services/upload-store.js';
+import type { BuildVectors, VectorFilter } from '../../src/vector-store/types.js';
 
 /** Paintings on a line: artist 1 near 0, artist 2 near 10, artist 3 near 20 (1-d vectors). */
 const PAINTINGS: { id: number; artistId: number; x: number; split: 'train' | 'test'; style: string }[] = [
@@ -46,20 +46,27 @@ function row(p: { id: number; artistId: number; split: 'train' | 'test'; style: 
   };
 }
 
-function fakeIndex(): VectorIndex {
-  const vectors = new Map(PAINTINGS.map((p) => [p.id, Float32Array.of(p.x)]));
+/** The store contract over a map, exact search, filters evaluated as the real stores do. */
+function fakeIndex(): BuildVectors {
+  const vectors = new Map(PAINTINGS.map((p) => [p.id, { vector: Float32Array.of(p.x), artistId: p.artistId, split: p.split, style: p.style.toLowerCase() }]));
+  const passes = (id: number, e: { artistId: number; split: string; style: string }, f: VectorFilter = {}) =>
+    id !== f.excludeId && (!f.splits || f.splits.includes(e.split as never)) && (!f.style || f.style.toLowerCase() === e.style) && e.artistId !== f.excludeArtistId;
   return {
+    buildId: 7,
+    store: 'hnswlib',
     dim: 1,
     size: vectors.size,
-    labels: () => [...vectors.keys()],
-    vector: (label: number) => vectors.get(label)!,
-    search: (q: Float32Array, k: number, filter?: (label: number) => boolean) =>
+    search: async (q: Float32Array, k: number, filter?: VectorFilter) =>
       [...vectors]
-        .filter(([label]) => !filter || filter(label))
-        .map(([label, v]) => ({ label, distance: Math.abs(v[0] - q[0]) }))
+        .filter(([id, e]) => passes(id, e, filter))
+        .map(([label, e]) => ({ label, artistId: e.artistId, distance: Math.abs(e.vector[0] - q[0]) }))
         .sort((a, b) => a.distance - b.distance)
         .slice(0, k),
-  } as unknown as VectorIndex;
+    get: async (id: number) => {
+      const e = vectors.get(id);
+      return e ? { vector: e.vector, artistId: e.artistId } : null;
+    },
+  } as unknown as BuildVectors;
 }
 
 const MODEL = { id: 1, version: 3, preset: 'small', status: 'complete', dir: '/models/v3', embeddingDim: 1, checksum: null, datasetId: 1, calibrationEvaluationId: null } as unknown as ModelVersion;
@@ -70,8 +77,8 @@ function setup(options: { evaluation?: Partial<Evaluation> | null; serving?: boo
     live.swap({
       buildId: 7,
       modelVersion: 3,
+      store: 'hnswlib',
       index: fakeIndex(),
-      paintings: new Map(PAINTINGS.map((p) => [p.id, { artistId: p.artistId, split: p.split, style: p.style.toLowerCase() }])),
       params: { M: 16, efConstruction: 100, ef: 50 },
       buildSeconds: 1,
       createdAt: new Date(0),

@@ -70,3 +70,20 @@ describe('UploadStore', () => {
     rmSync(own, { recursive: true, force: true });
   });
 });
+
+describe('UploadStore across processes', () => {
+  it('finds an upload stored by another store on the same directory (another replica), by its id alone', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'painter-uploads-shared-'));
+    try {
+      const a = new UploadStore(shared);
+      const b = new UploadStore(shared);
+      const png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#102030' } }).png().toBuffer();
+      const stored = await a.store(png, 'x.png');
+      expect(await b.path(stored.id)).toBe(stored.path);
+      expect(stored.path.endsWith('.png')).toBe(true);
+      await expect(b.path('3f2a9c1e-0000-4000-8000-000000000001')).rejects.toMatchObject({ code: 'UPLOAD_NOT_FOUND' });
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+});

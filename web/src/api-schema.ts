@@ -155,12 +155,54 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The serving index and a rebuild in progress
+         * The serving index, the build the alias names, and a rebuild in progress
          * @description Needs a read or admin key when read keys are configured (`PAINTER_READ_KEYS`).
          */
         get: operations["getIndex"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/index/builds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every index build, newest first, with the alias and the retention setting
+         * @description Needs a read or admin key when read keys are configured (`PAINTER_READ_KEYS`).
+         */
+        get: operations["getIndexBuilds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/index/builds/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a complete build the one every replica serves (a rollback without a rebuild)
+         * @description Moves the alias in one transaction; replicas follow at once (LISTEN/NOTIFY) or within the poll interval. `pin` (default true) keeps finished rebuilds from replacing it.
+         *
+         *     Needs an admin key (`PAINTER_ADMIN_KEYS` or `PAINTER_API_KEYS`).
+         */
+        post: operations["postIndexBuildsByIdActivate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -189,6 +231,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/index/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unpin: the next finished rebuild takes over again
+         * @description Needs an admin key (`PAINTER_ADMIN_KEYS` or `PAINTER_API_KEYS`).
+         */
+        delete: operations["deleteIndexPin"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/index/rebuild": {
         parameters: {
             query?: never;
@@ -200,11 +262,31 @@ export interface paths {
         put?: never;
         /**
          * Rebuild the index as a job
-         * @description Embeds the corpus with the model (default: the newest complete one) while the current index keeps answering; only a complete, verified build is swapped in.
+         * @description Embeds the corpus with the model (default: the newest complete one) while the current index keeps answering; only a complete, verified build is activated, and every replica then serves it (unless a build is pinned).
          *
          *     Needs an admin key (`PAINTER_ADMIN_KEYS` or `PAINTER_API_KEYS`).
          */
         post: operations["postIndexRebuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/index/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * How many complete builds to keep (1–1000); older ones are deleted now, never the active one
+         * @description Needs an admin key (`PAINTER_ADMIN_KEYS` or `PAINTER_API_KEYS`).
+         */
+        put: operations["putIndexRetention"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -245,7 +327,13 @@ export interface paths {
         get: operations["getJobsById"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Cancel a job, on whichever replica runs it
+         * @description A queued job is cancelled at once; a running one stops at its next step and ends `cancelled` (poll the job). A finished job answers 409 JOB_NOT_CANCELLABLE.
+         *
+         *     Needs an admin key (`PAINTER_ADMIN_KEYS` or `PAINTER_API_KEYS`).
+         */
+        delete: operations["deleteJobsById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -812,20 +900,60 @@ export interface components {
                  * @description A stable code; each has one HTTP status (src/errors.ts)
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "INVALID_ARGUMENT" | "CONFIG_INVALID" | "DATASET_NOT_FOUND" | "DATASET_LAYOUT_UNKNOWN" | "DATASET_PATH_ESCAPE" | "DATASET_EMPTY" | "SPLIT_EMPTY" | "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "CHECKPOINT_NOT_FOUND" | "PRESET_UNKNOWN" | "IMAGE_UNREADABLE" | "IMAGE_TOO_LARGE" | "DATABASE_UNAVAILABLE" | "MIGRATION_FAILED" | "BACKEND_UNAVAILABLE" | "IMAGE_EMPTY" | "IMAGE_MISSING" | "PAYLOAD_TOO_LARGE" | "BATCH_TOO_LARGE" | "PAIRS_CSV_INVALID" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "PAINTING_NOT_FOUND" | "PAINTING_DUPLICATE" | "ARTIST_NOT_FOUND" | "UPLOAD_NOT_FOUND" | "EVALUATION_NOT_FOUND" | "JOB_NOT_FOUND" | "CURSOR_INVALID" | "INDEX_NOT_READY" | "INDEX_CORRUPT" | "STORAGE_FAILED" | "JOB_CONFLICT" | "API_KEY_REQUIRED" | "API_KEY_INVALID" | "API_KEY_FORBIDDEN" | "METHOD_NOT_ALLOWED" | "GRAPHQL_INVALID" | "RATE_LIMITED" | "INTERNAL" | "MIGRATION_MODIFIED" | "BACKUP_INVALID" | "BACKUP_TARGET_NOT_EMPTY" | "BACKUP_FAILED";
+                code: "BAD_REQUEST" | "INVALID_ARGUMENT" | "CONFIG_INVALID" | "DATASET_NOT_FOUND" | "DATASET_LAYOUT_UNKNOWN" | "DATASET_PATH_ESCAPE" | "DATASET_EMPTY" | "SPLIT_EMPTY" | "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "CHECKPOINT_NOT_FOUND" | "PRESET_UNKNOWN" | "IMAGE_UNREADABLE" | "IMAGE_TOO_LARGE" | "DATABASE_UNAVAILABLE" | "MIGRATION_FAILED" | "BACKEND_UNAVAILABLE" | "IMAGE_EMPTY" | "IMAGE_MISSING" | "PAYLOAD_TOO_LARGE" | "BATCH_TOO_LARGE" | "PAIRS_CSV_INVALID" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "PAINTING_NOT_FOUND" | "PAINTING_DUPLICATE" | "ARTIST_NOT_FOUND" | "UPLOAD_NOT_FOUND" | "EVALUATION_NOT_FOUND" | "JOB_NOT_FOUND" | "CURSOR_INVALID" | "INDEX_NOT_READY" | "INDEX_CORRUPT" | "STORAGE_FAILED" | "JOB_CONFLICT" | "API_KEY_REQUIRED" | "API_KEY_INVALID" | "API_KEY_FORBIDDEN" | "METHOD_NOT_ALLOWED" | "GRAPHQL_INVALID" | "RATE_LIMITED" | "INTERNAL" | "MIGRATION_MODIFIED" | "BACKUP_INVALID" | "BACKUP_TARGET_NOT_EMPTY" | "BACKUP_FAILED" | "VECTOR_EXTENSION_MISSING" | "INDEX_BUILD_NOT_FOUND" | "INDEX_BUILD_NOT_ACTIVATABLE" | "JOB_CANCELLED" | "JOB_LEASE_EXPIRED" | "JOB_NOT_CANCELLABLE";
                 details?: {
                     [key: string]: unknown;
                 };
                 message: string;
             };
         };
+        /** @description HNSW parameters: M and efConstruction of the graph, ef (ef_search) of queries */
+        HnswParams: {
+            ef: number;
+            efConstruction: number;
+            M: number;
+        };
+        IndexBuildList: {
+            activeBuildId: number | null;
+            /** @description Newest first */
+            builds: components["schemas"]["IndexBuildRecord"][];
+            /** @description Complete builds kept; older ones are deleted, never the active one */
+            keepBuilds: number;
+            pinned: boolean;
+        };
+        /** @description A written index build: complete ones can be activated (a rollback without a rebuild) */
+        IndexBuildRecord: {
+            /** @description The alias points at it: every replica serves it */
+            active: boolean;
+            buildSeconds: number | null;
+            completedAt: string | null;
+            createdAt: string;
+            elementCount: number | null;
+            failureReason: string | null;
+            id: number;
+            modelVersion: number;
+            params: components["schemas"]["HnswParams"];
+            /** @description Active and pinned: finished rebuilds do not replace it */
+            pinned: boolean;
+            /** @enum {string} */
+            status: "building" | "complete" | "failed";
+            /**
+             * @description hnswlib: a file per build; pgvector: a table per build in PostgreSQL
+             * @enum {string}
+             */
+            store: "hnswlib" | "pgvector";
+        };
         IndexStatus: {
+            /** @description The build the alias names (every replica converges on it); differs from `serving.id` only while this replica catches up */
+            activeBuildId: number | null;
             /** @description A rebuild in progress, if any */
             building: {
                 jobId: string;
                 phase: string;
                 progress: components["schemas"]["Progress"];
             } | null;
+            /** @description A build was activated by hand: finished rebuilds do not replace it */
+            pinned: boolean;
             /** @description The index answering queries now, or null when none is loaded */
             serving: {
                 buildSeconds: number | null;
@@ -833,11 +961,12 @@ export interface components {
                 elementCount: number;
                 id: number;
                 modelVersion: number;
-                params: {
-                    ef: number;
-                    efConstruction: number;
-                    M: number;
-                };
+                params: components["schemas"]["HnswParams"];
+                /**
+                 * @description Where its vectors live
+                 * @enum {string}
+                 */
+                store: "hnswlib" | "pgvector";
             } | null;
         };
         /** @description A failed item: the error a single request would have answered with */
@@ -850,6 +979,10 @@ export interface components {
             message: string;
         };
         Job: {
+            /** @description Claims so far: a job whose replica died may run again */
+            attempts: number;
+            /** @description A cancel was asked for; the job ends cancelled */
+            cancelRequested: boolean;
             createdAt: string;
             error: {
                 code: string;
@@ -859,6 +992,8 @@ export interface components {
             id: string;
             /** @enum {string} */
             kind: "index" | "train" | "evaluate";
+            /** @description The replica running it */
+            owner: string | null;
             params: {
                 [key: string]: unknown;
             };
@@ -870,7 +1005,7 @@ export interface components {
             } | null;
             startedAt: string | null;
             /** @enum {string} */
-            status: "queued" | "running" | "succeeded" | "failed";
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
         };
         Liveness: {
             /** @enum {string} */
@@ -1771,6 +1906,183 @@ export interface operations {
             };
         };
     };
+    getIndexBuilds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every build, with the alias and the retention setting */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndexBuildList"];
+                };
+            };
+            /** @description `API_KEY_REQUIRED`: This operation needs an API key; `API_KEY_INVALID`: The API key is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `METHOD_NOT_ALLOWED`: This route does not answer that method */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_UNAVAILABLE`: The metadata database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postIndexBuildsByIdActivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    pin?: "0" | "1" | "true" | "false";
+                };
+            };
+        };
+        responses: {
+            /** @description Every build, with the alias and the retention setting */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndexBuildList"];
+                };
+            };
+            /** @description `INVALID_ARGUMENT`: Invalid argument; `BAD_REQUEST`: Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `API_KEY_REQUIRED`: This operation needs an API key; `API_KEY_INVALID`: The API key is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `API_KEY_FORBIDDEN`: The API key does not allow this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INDEX_BUILD_NOT_FOUND`: Index build not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `METHOD_NOT_ALLOWED`: This route does not answer that method */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INDEX_BUILD_NOT_ACTIVATABLE`: Only a complete index build can be activated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_UNAVAILABLE`: The metadata database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getIndexMap: {
         parameters: {
             query?: {
@@ -1829,6 +2141,72 @@ export interface operations {
                 };
             };
             /** @description `INDEX_NOT_READY`: No index is loaded yet; `DATABASE_UNAVAILABLE`: The metadata database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteIndexPin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every build, with the alias and the retention setting */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndexBuildList"];
+                };
+            };
+            /** @description `API_KEY_REQUIRED`: This operation needs an API key; `API_KEY_INVALID`: The API key is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `API_KEY_FORBIDDEN`: The API key does not allow this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `METHOD_NOT_ALLOWED`: This route does not answer that method */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_UNAVAILABLE`: The metadata database is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1913,6 +2291,105 @@ export interface operations {
             };
             /** @description `JOB_CONFLICT`: A job of this kind is already running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_UNAVAILABLE`: The metadata database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putIndexRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    keep: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Every build, with the alias and the retention setting */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndexBuildList"];
+                };
+            };
+            /** @description `INVALID_ARGUMENT`: Invalid argument; `BAD_REQUEST`: Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `API_KEY_REQUIRED`: This operation needs an API key; `API_KEY_INVALID`: The API key is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `API_KEY_FORBIDDEN`: The API key does not allow this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `METHOD_NOT_ALLOWED`: This route does not answer that method */
+            405: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2065,6 +2542,103 @@ export interface operations {
             };
             /** @description `METHOD_NOT_ALLOWED`: This route does not answer that method */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_UNAVAILABLE`: The metadata database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteJobsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, with the cancel asked for */
+            202: {
+                headers: {
+                    /** @description Where to poll the job */
+                    Location?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description `INVALID_ARGUMENT`: Invalid argument */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `API_KEY_REQUIRED`: This operation needs an API key; `API_KEY_INVALID`: The API key is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `API_KEY_FORBIDDEN`: The API key does not allow this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `JOB_NOT_FOUND`: Job not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `METHOD_NOT_ALLOWED`: This route does not answer that method */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `JOB_NOT_CANCELLABLE`: The job has already finished */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -85,7 +85,7 @@ export function statusView(onIndexChange: (status: IndexStatus) => void): Status
       );
     replaceChildren(jobsBody, ...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 7 }, 'No jobs yet.'))]));
     // Announce each job's end once, for users who are not watching the table.
-    const ended = jobs.filter((j) => j.status === 'succeeded' || j.status === 'failed');
+    const ended = jobs.filter((j) => j.status === 'succeeded' || j.status === 'failed' || j.status === 'cancelled');
     if (finished) for (const j of ended) if (!finished.has(j.id)) announcer.textContent = `The ${j.kind} job ${j.status}.`;
     finished = new Set(ended.map((j) => j.id));
   }

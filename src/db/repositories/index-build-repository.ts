@@ -5,7 +5,7 @@
  */
 import { PainterError } from '../../errors.js';
 import type { Prisma, PrismaClient } from '../generated/client.js';
-import type { IndexBuild, IndexBuildParams, IndexBuildStatus, NewIndexBuild } from '../types.js';
+import { assertOneOf, VECTOR_STORES, type BuildNorms, type IndexBuild, type IndexBuildParams, type IndexBuildStatus, type NewIndexBuild, type VectorStoreName } from '../types.js';
 
 const WITH_VERSION = { modelVersion: { select: { version: true } } } as const;
 type IndexBuildRow = Prisma.IndexBuildGetPayload<{ include: typeof WITH_VERSION }>;
@@ -22,10 +22,18 @@ export class IndexBuildRepository {
       modelVersionId: model.id,
       datasetId: input.datasetId ?? null,
       status: 'building' satisfies IndexBuildStatus,
+      store: assertOneOf('vector store', VECTOR_STORES, input.store ?? 'hnswlib'),
+      jobId: input.jobId ?? null,
+      leaseExpiresAt: new Date(Date.now() + (input.leaseMs ?? 0)),
       params: { M: input.params.M, efConstruction: input.params.efConstruction, ef: input.params.ef },
       dim: input.dim,
     };
-    const { dir } = input;
+    const created = await this.insert(data, input.dir);
+    if (input.leaseMs) await this.renewLease(created.id, input.leaseMs);
+    return created;
+  }
+
+  private async insert(data: Omit<Prisma.IndexBuildUncheckedCreateInput, 'dir'>, dir: NewIndexBuild['dir']): Promise<IndexBuild> {
     if (typeof dir === 'string') return toIndexBuild(await this.prisma.indexBuild.create({ data: { ...data, dir }, include: WITH_VERSION }));
     // The folder is named after the id, known only once the row exists; one transaction, so no row
     // without its folder is ever visible.
@@ -36,24 +44,34 @@ export class IndexBuildRepository {
     return toIndexBuild(row);
   }
 
-  async markComplete(id: number, result: { elementCount: number; buildSeconds: number; checksum: string }): Promise<IndexBuild> {
+  async markComplete(id: number, result: { elementCount: number; buildSeconds: number; checksum: string; norms?: BuildNorms | null }): Promise<IndexBuild> {
     return this.transition(id, 'building', {
       status: 'complete' satisfies IndexBuildStatus,
+      ...(result.norms ? { norms: result.norms as unknown as Prisma.InputJsonValue } : {}),
       elementCount: result.elementCount,
       buildSeconds: result.buildSeconds,
       checksum: result.checksum,
       completedAt: new Date(),
       failureReason: null,
+      leaseExpiresAt: null,
     });
   }
 
   async markFailed(id: number, reason: string): Promise<IndexBuild> {
-    return this.transition(id, 'building', { status: 'failed' satisfies IndexBuildStatus, failureReason: reason, completedAt: new Date() });
+    return this.transition(id, 'building', { status: 'failed' satisfies IndexBuildStatus, failureReason: reason, completedAt: new Date(), leaseExpiresAt: null });
   }
 
-  /** After paintings were added to or removed from a serving index and its file saved again. */
-  async updateChecksum(id: number, checksum: string, elementCount: number): Promise<IndexBuild> {
-    return this.transition(id, 'complete', { checksum, elementCount });
+  /** The builder is alive: its lease runs `leaseMs` from now (the database's clock). False once the build is no longer 'building'. */
+  async renewLease(id: number, leaseMs: number): Promise<boolean> {
+    const n = await this.prisma.$executeRaw`
+      UPDATE index_builds SET lease_expires_at = (now() AT TIME ZONE 'UTC') + ${leaseMs} * interval '1 millisecond'
+      WHERE id = ${id} AND status = 'building'`;
+    return n > 0;
+  }
+
+  /** After paintings were added to or removed from a complete build live. */
+  async setElementCount(id: number, elementCount: number): Promise<IndexBuild> {
+    return this.transition(id, 'complete', { elementCount });
   }
 
   async get(id: number): Promise<IndexBuild | null> {
@@ -78,13 +96,18 @@ export class IndexBuildRepository {
     return rows.map(toIndexBuild);
   }
 
-  /** At start-up: a build still 'building' belongs to a process that is gone. Returns how many. */
-  async failInterrupted(reason: string): Promise<number> {
-    const { count } = await this.prisma.indexBuild.updateMany({
-      where: { status: 'building' },
-      data: { status: 'failed' satisfies IndexBuildStatus, failureReason: reason, completedAt: new Date() },
-    });
-    return count;
+  /**
+   * Builds still 'building' whose builder stopped renewing its lease (a killed process, on any
+   * replica) are marked failed; builds whose builder is alive are left alone. Returns them.
+   */
+  async failAbandoned(reason: string): Promise<IndexBuild[]> {
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+      UPDATE index_builds SET status = 'failed', failure_reason = ${reason}, completed_at = (now() AT TIME ZONE 'UTC'), lease_expires_at = NULL
+      WHERE status = 'building' AND (lease_expires_at IS NULL OR lease_expires_at < (now() AT TIME ZONE 'UTC'))
+      RETURNING id`;
+    if (rows.length === 0) return [];
+    const found = await this.prisma.indexBuild.findMany({ where: { id: { in: rows.map((r) => r.id) } }, include: WITH_VERSION, orderBy: { id: 'asc' } });
+    return found.map(toIndexBuild);
   }
 
   /** Updates only from status `from`, so e.g. a build failed at start-up is not completed later by a stale worker. */
@@ -112,6 +135,8 @@ function toIndexBuild(r: IndexBuildRow): IndexBuild {
     ...rest,
     modelVersion: modelVersion.version,
     status: r.status as IndexBuildStatus,
+    store: r.store as VectorStoreName,
     params: r.params as unknown as IndexBuildParams,
+    norms: (r.norms as unknown as BuildNorms | null) ?? null,
   };
 }

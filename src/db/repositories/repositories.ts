@@ -6,7 +6,9 @@ import type { Database } from '../client.js';
 import { CatalogRepository } from './catalog-repository.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { EvaluationRepository } from './evaluation-repository.js';
+import { IndexAliasRepository } from './index-alias-repository.js';
 import { IndexBuildRepository } from './index-build-repository.js';
+import { IndexChangeRepository } from './index-change-repository.js';
 import { JobRepository } from './job-repository.js';
 import { ModelRepository } from './model-repository.js';
 
@@ -16,6 +18,8 @@ export interface Repositories {
   models: ModelRepository;
   evaluations: EvaluationRepository;
   builds: IndexBuildRepository;
+  alias: IndexAliasRepository;
+  changes: IndexChangeRepository;
   jobs: JobRepository;
 }
 
@@ -26,6 +30,8 @@ export function createRepositories(db: Pick<Database, 'prisma'>): Repositories {
     models: new ModelRepository(db.prisma),
     evaluations: new EvaluationRepository(db.prisma),
     builds: new IndexBuildRepository(db.prisma),
+    alias: new IndexAliasRepository(db.prisma),
+    changes: new IndexChangeRepository(db.prisma),
     jobs: new JobRepository(db.prisma),
   };
 }
