@@ -1,7 +1,7 @@
 /**
  * One contract, both stores: every query the server makes (nearest k, filters by split and style,
- * excluding an artist and the query painting, a stored vector by id, all ids, live additions and
- * removals seen by a second process) gives the same answers through hnswlib and pgvector, up to
+ * excluding an artist and the query painting, leaving unlabelled paintings out, a stored vector by
+ * id with its artist and cohort radius, all ids, live additions and removals seen by a second process) gives the same answers through hnswlib and pgvector, up to
  * recall, against exact search over the same vectors. pgvector stores half precision, so its
  * distances are compared with a tolerance measured in the bench (README, Scale-out).
  */
@@ -23,6 +23,7 @@ const K = 10;
 const PARAMS = { M: 16, efConstruction: 100, ef: 100 };
 const STYLES = ['Baroque', 'Cubism', 'Ukiyo-e'];
 const SPLITS: PaintingSplit[] = ['train', 'validation', 'test'];
+const UNLABELLED_EVERY = 9;
 
 interface Target {
   name: string;
@@ -92,6 +93,7 @@ for (const target of TARGETS) {
         if (label === filter.excludeId) return false;
         if (filter.splits && !filter.splits.includes(e.split)) return false;
         if (filter.style && e.style !== filter.style.toLowerCase()) return false;
+        if (filter.labelledOnly && e.artistId === null) return false;
         return filter.excludeArtistId == null || e.artistId !== filter.excludeArtistId;
       });
 
@@ -124,6 +126,8 @@ for (const target of TARGETS) {
         { excludeArtistId: someArtist },
         { excludeId: entries[3].id },
         { splits: ['test'], style: 'baroque', excludeArtistId: someArtist },
+        { labelledOnly: true },
+        { labelledOnly: true, excludeArtistId: someArtist, style: 'ukiyo-e' },
       ];
       for (const filter of filters) {
         for (let q = 0; q < 5; q++) {
@@ -135,6 +139,7 @@ for (const target of TARGETS) {
             if (filter.splits) expect(filter.splits).toContain(e.split);
             if (filter.style) expect(e.style).toBe(filter.style.toLowerCase());
             if (filter.excludeArtistId != null) expect(e.artistId).not.toBe(filter.excludeArtistId);
+            if (filter.labelledOnly) expect(h.artistId).not.toBeNull();
             expect(h.label).not.toBe(filter.excludeId);
           }
           const overlap = hits.filter((h) => truth.some((t) => t.label === h.label)).length;
@@ -151,6 +156,28 @@ for (const target of TARGETS) {
       const expected = entries.filter((e) => e.split === 'test' && e.style === target.style).length;
       expect(hits.length).toBe(Math.min(50, expected));
       expect(few.every((f) => hits.some((h) => h.label === f.id))).toBe(true);
+    });
+
+    it('keeps unlabelled paintings out of what an artist ranking searches, and in every other search', async () => {
+      const unlabelled = entries.filter((e) => e.artistId === null);
+      expect(unlabelled.length).toBeGreaterThan(0);
+      const at = entries.indexOf(unlabelled[0]);
+      const own = data.rows.slice(at * DIM, (at + 1) * DIM);
+      const hits = await served.search(own, 1);
+      expect(hits[0]).toMatchObject({ label: unlabelled[0].id, artistId: null });
+      // Leaving one artist out keeps the unlabelled paintings (no artist is not that artist).
+      expect((await served.search(own, 1, { excludeArtistId: entries[0].artistId }))[0].label).toBe(unlabelled[0].id);
+      const labelled = await served.search(own, K, { labelledOnly: true });
+      expect(labelled).toHaveLength(K);
+      expect(labelled.every((h) => h.artistId !== null)).toBe(true);
+    });
+
+    it('carries each painting\'s cohort radius with its hits and its stored vector', async () => {
+      const radiusOf = new Map(entries.map((e) => [e.id, e.radius!]));
+      for (let q = 0; q < 5; q++) {
+        for (const h of await served.search(queryVector(q), K)) expect(h.radius).toBeCloseTo(radiusOf.get(h.label)!, 5);
+      }
+      expect((await served.get(entries[4].id))!.radius).toBeCloseTo(entries[4].radius!, 5);
     });
 
     it('gives back a stored vector by id (to half precision in pgvector), and null for one it does not hold', async () => {
@@ -172,15 +199,21 @@ for (const target of TARGETS) {
       const other = await stores.of(build).open(build);
       try {
         const vector = queryVector(19);
-        const added: IndexEntry = { id: 5000, artistId: entries[0].artistId, split: 'added', style: 'baroque' };
+        const added: IndexEntry = { id: 5000, artistId: entries[0].artistId, split: 'added', style: 'baroque', radius: 3.5 };
         await served.add(added, vector);
         expect(served.size).toBe(entries.length + 1);
-        expect((await served.search(vector, 1))[0]).toMatchObject({ label: 5000, artistId: added.artistId });
+        expect((await served.search(vector, 1))[0]).toMatchObject({ label: 5000, artistId: added.artistId, radius: 3.5 });
         expect((await served.search(vector, 1, { splits: ['added'] }))[0].label).toBe(5000);
 
         await other.refresh();
         expect(other.size).toBe(entries.length + 1);
-        expect((await other.search(vector, 1))[0].label).toBe(5000);
+        expect((await other.search(vector, 1))[0]).toMatchObject({ label: 5000, radius: 3.5 });
+        // An unlabelled painting added live: seen by the other process, never in a labelled search.
+        await served.add({ id: 5001, artistId: null, split: 'added', style: null }, queryVector(18));
+        await other.refresh();
+        expect((await other.search(queryVector(18), 1))[0]).toMatchObject({ label: 5001, artistId: null, radius: null });
+        expect((await other.search(queryVector(18), K, { labelledOnly: true })).map((h) => h.label)).not.toContain(5001);
+        expect(await served.remove(5001)).toBe(true);
 
         const reopened = await stores.of(build).open(build);
         expect((await reopened.search(vector, 1))[0].label).toBe(5000);
@@ -229,28 +262,33 @@ for (const target of TARGETS) {
   });
 }
 
-/** One dataset of CLUSTERS artists (cluster = artist), paintings spread over splits and styles. */
+/**
+ * One dataset of CLUSTERS artists (cluster = artist), paintings spread over splits and styles;
+ * every UNLABELLED_EVERY-th painting has no artist. Each entry carries a distinct cohort radius.
+ */
 async function seedCatalog(repos: Repositories): Promise<IndexEntry[]> {
   const dataset = await repos.datasets.upsertDataset({ rootPath: '/data/contract', name: 'contract', layout: 'labels-csv', seed: 1, stats: {} });
-  const artists = Array.from({ length: CLUSTERS }, (_, c) => ({ slug: `artist-${c}`, name: `Artist ${c}`, split: c % 4 === 3 ? ('test' as const) : ('train' as const), paintingCount: PER_CLUSTER }));
+  const artists = Array.from({ length: CLUSTERS }, (_, c) => ({ slug: `artist-${c}`, name: `Artist ${c}`, split: c % 4 === 3 ? ('test' as const) : ('train' as const), paintingCount: 0 }));
   const paintings: PaintingInput[] = [];
   for (let row = 0; row < CLUSTERS * PER_CLUSTER; row++) {
     const c = data.clusterOf[row];
+    const unlabelled = row % UNLABELLED_EVERY === UNLABELLED_EVERY - 1;
+    if (!unlabelled) artists[c].paintingCount++;
     paintings.push({
-      artistSlug: `artist-${c}`,
+      artistSlug: unlabelled ? null : `artist-${c}`,
       relPath: `p/${row}.jpg`,
       sha256: row.toString(16).padStart(64, '0'),
       style: STYLES[row % STYLES.length],
       width: 10,
       height: 10,
-      split: artists[c].split === 'test' ? 'test' : SPLITS[row % 2],
+      split: unlabelled ? 'unlabelled' : artists[c].split === 'test' ? 'test' : SPLITS[row % 2],
     });
   }
   await repos.datasets.replaceContents(dataset.id, { artists, paintings, skipped: [] });
-  const stored = await repos.datasets.listPaintings(dataset.id);
-  const byPath = new Map(stored.map((p) => [p.relPath, p]));
-  return paintings.map((p) => {
+  const stored = await repos.catalog.corpus({ datasetId: dataset.id });
+  const byPath = new Map(stored.map((p) => [p.filePath.slice(p.filePath.indexOf('p/')), p]));
+  return paintings.map((p, row) => {
     const s = byPath.get(p.relPath)!;
-    return { id: s.id, artistId: s.artistId, split: s.split, style: s.style!.toLowerCase() };
+    return { id: s.id, artistId: s.artistId, split: s.split, style: s.style!.toLowerCase(), radius: 2 + row / 100 };
   });
 }
