@@ -1,7 +1,7 @@
 /**
  * `painter backup DIR` and `painter restore DIR`: the metadata (metadata.ts), the model folders
- * of complete model versions, the serving index's files and the files of paintings added
- * through the API, with a manifest of checksums.
+ * of complete model versions, the serving index's files (a pgvector build's vectors are tables in
+ * the pg_dump) and the files of paintings added through the API, with a manifest of checksums.
  *
  * Consistency while the server serves: the rows come from one snapshot of the database, and the
  * files copied are those these rows name. Model folders and painting files never change once
@@ -19,11 +19,12 @@ import type { Config } from '../config.js';
 import { openDatabase, parsePostgresUrl, type Database } from '../db/client.js';
 import { PainterError } from '../errors.js';
 import { INDEX_FILE, MANIFEST_FILE } from '../index/manifest.js';
+import { RADII_FILE } from '../vector-store/hnswlib-store.js';
 import { BACKUP_FORMAT, MANIFEST, readBackupManifest, sha256OfFile, verifyBackup, type BackupManifest } from './manifest.js';
 import { dumpMetadata, loadTableRows, pgRestore, PG_DUMP, PGLITE_DUMP, type SnapshotRows } from './metadata.js';
 
 export interface BackupOptions {
-  /** The build the server is answering with (default: the newest complete one). */
+  /** The build the server is answering with (default: the one the index alias names, else the newest complete one). */
   activeBuildId?: number;
   /** PostgreSQL: rows through the driver even where pg_dump exists. */
   sqlRows?: boolean;
@@ -76,13 +77,24 @@ async function writeBackup(cfg: Pick<Config, 'dataDir' | 'modelsDir'>, db: Datab
     }
   }
 
-  const build = options.activeBuildId !== undefined ? rows.builds.find((b) => b.id === options.activeBuildId) : rows.builds[0];
-  if (build) {
+  const wanted = options.activeBuildId ?? rows.activeBuildId;
+  const build = wanted !== null ? rows.builds.find((b) => b.id === wanted) : rows.builds[0];
+  if (build?.store === 'pgvector') {
+    // Its vectors are rows of a table in PostgreSQL, in the dump taken from the same snapshot.
+    if (dump.method !== 'pg_dump') {
+      throw new PainterError('BACKUP_FAILED', `Index build ${build.id} keeps its vectors in pgvector tables, which only a pg_dump backup holds: install the PostgreSQL client programs (pg_dump, pg_restore)`);
+    }
+  } else if (build) {
     const name = `indexes/${build.id}`;
     await mkdir(join(into, name), { recursive: true });
     for (const f of [INDEX_FILE, MANIFEST_FILE]) {
       await copyFile(join(build.dir, f), join(into, name, f));
       files.push(`${name}/${f}`);
+    }
+    // The paintings' cohort radii, where the build was written with a cohort.
+    if (await exists(join(build.dir, RADII_FILE))) {
+      await copyFile(join(build.dir, RADII_FILE), join(into, name, RADII_FILE));
+      files.push(`${name}/${RADII_FILE}`);
     }
     const copied = await sha256OfFile(join(into, name, INDEX_FILE));
     const recorded = (JSON.parse(await readFile(join(into, name, MANIFEST_FILE), 'utf8')) as { checksum?: string }).checksum;
@@ -245,3 +257,10 @@ async function postgresHasCatalog(url: string): Promise<boolean> {
 }
 
 export const backupName = (now = new Date()) => `backup-${now.toISOString().replace(/[:.]/g, '-')}`;
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
