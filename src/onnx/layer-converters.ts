@@ -190,6 +190,22 @@ export function zeroPadding2d(g: GraphBuilder, layer: Layer, x: GraphTensor): Gr
   return { name: g.op('Pad', [x.name, pads], { mode: 'constant' }, layer.name), rank: 4 };
 }
 
+/**
+ * Concatenate of several tensors along one axis (Inception's branches along channels). tfjs
+ * counts NHWC axes, so an image axis is remapped to NCHW: channels (3 or -1) become 1.
+ */
+export function concatenate(g: GraphBuilder, layer: Layer, xs: GraphTensor[]): GraphTensor {
+  if (xs.length < 2) throw unsupported(layer, `${xs.length} inputs (Concatenate needs two or more)`);
+  const rank = xs[0].rank;
+  if (xs.some((x) => x.rank !== rank)) throw unsupported(layer, 'inputs of different ranks');
+  if (rank !== 2 && rank !== 4) throw unsupported(layer, `rank-${rank} inputs`);
+  const raw = (config(layer).axis as number | undefined) ?? -1;
+  const axis = raw < 0 ? raw + rank : raw;
+  if (axis <= 0 || axis >= rank) throw unsupported(layer, `concatenation along axis ${raw}`);
+  const onnxAxis = rank === 4 ? [0, 2, 3, 1][axis] : axis;
+  return { name: g.op('Concat', xs.map((x) => x.name), { axis: onnxAxis }, layer.name), rank };
+}
+
 /** Add of several same-shaped tensors (residual connections). */
 export function add(g: GraphBuilder, layer: Layer, xs: GraphTensor[]): GraphTensor {
   if (xs.length < 2) throw unsupported(layer, `${xs.length} inputs (Add needs two or more)`);
