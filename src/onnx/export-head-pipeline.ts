@@ -1,17 +1,19 @@
 /**
- * Exports a pretrained-preset model — frozen MobileNetV2, the style statistics of its
- * intermediate layers, the per-block feature transform and the trained head — as ONE ONNX graph
- * from pixels to embedding. It computes what BackboneFeaturizer + applyFeatureTransform + the head
- * compute in tfjs, op for op, so the server and the index need neither tfjs nor the feature cache.
+ * Exports a pretrained-preset model — its frozen backbone or backbones (MobileNetV2, InceptionV3,
+ * both side by side for a combined spec), the style statistics of their intermediate layers, the
+ * per-block feature transform and the trained head — as ONE ONNX graph from pixels to embedding.
+ * It computes what BackboneFeaturizer + applyFeatureTransform + the head compute in tfjs, op for
+ * op, so the server and the index need neither tfjs nor the feature cache.
  *
- * Input "pixels": [N, 224, 224, 3] float32 RGB in 0..255, as decodeSquareRgb produces them.
+ * Input "pixels": [N, inputSize, inputSize, 3] float32 RGB in 0..255, as decodeSquareRgb produces
+ * them; every backbone reads the same pixels at that size (InceptionV3 takes 224 px as well as 299).
  */
 import type * as tf from '@tensorflow/tfjs';
 
-import type { BackboneSpec } from '../backbone/spec.js';
+import { backbonesOf, type FeatureSpec } from '../backbone/spec.js';
 import type { FeatureTransform } from '../encoders/feature-transform.js';
 import { convertLayers } from './convert-layers.js';
-import { appendBackboneBlocks, PIXELS_INPUT } from './export-backbone-features.js';
+import { appendFeatureBlocks, PIXELS_INPUT } from './export-backbone-features.js';
 import { appendEmbeddingSpace, OUTPUT_NAME } from './export-encoder.js';
 import type { Layer } from './layer-converters.js';
 import { GraphBuilder } from './onnx-builder.js';
@@ -19,9 +21,9 @@ import { GraphBuilder } from './onnx-builder.js';
 export { PIXELS_INPUT };
 
 export interface HeadPipelineParts {
-  /** The full Keras MobileNetV2 (its layers are looked up by name). */
-  backbone: tf.LayersModel;
-  spec: BackboneSpec;
+  /** The Keras backbone, or one per backbone of a combined spec in its order, each built for inputSize (layers are looked up by name). */
+  backbone: tf.LayersModel | tf.LayersModel[];
+  spec: FeatureSpec;
   transform: FeatureTransform;
   head: tf.LayersModel;
   embeddingScale: number;
@@ -38,7 +40,7 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
   const input = g.name(PIXELS_INPUT);
   g.name(OUTPUT_NAME);
 
-  const blocks = appendBackboneBlocks(g, backbone, spec, input, inputSize);
+  const blocks = appendFeatureBlocks(g, Array.isArray(backbone) ? backbone : [backbone], spec, input, inputSize);
 
   // applyFeatureTransform: each used block L2-normalised and scaled by 1/√(blocks), concatenated, centred.
   const scale = 1 / Math.sqrt(transform.use.length);
@@ -59,7 +61,7 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
   if (embeddingScale) out = { name: appendEmbeddingSpace(g, out.name, embeddingScale), rank: 2 };
   g.opTo('Identity', [out.name], OUTPUT_NAME);
   return g.encode({
-    graphName: `${spec.variant}-style-head`,
+    graphName: `${backbonesOf(spec).map((b) => b.variant).join('+')}-style-head`,
     input: { name: input, shape: ['N', inputSize, inputSize, 3] },
     output: { name: OUTPUT_NAME, shape: ['N', head.outputs[0].shape[1] as number] },
     opset,
