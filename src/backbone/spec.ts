@@ -170,9 +170,10 @@ function canonical(spec: BackboneSpec): BackboneSpec {
   return rest;
 }
 
+/** Throws a RangeError for a spec no backbone can compute (an unknown network, a combination it could not name apart). */
 export function backboneIdOf(spec: FeatureSpec): string {
+  validateFeatureSpec(spec);
   if (isCombined(spec)) {
-    validateFeatureSpec(spec);
     const ids = spec.combine.map((p) => backboneIdOf(p));
     const h = createHash('sha256').update(JSON.stringify({ combine: ids })).digest('hex').slice(0, 16);
     return `${spec.combine.map((p) => p.variant).join('+')}-style-v${FEATURE_DEFINITION_VERSION}-${h}`;

@@ -49,7 +49,13 @@ export interface ModelManifest {
 export function backboneSpecOf(manifest: ModelManifest): FeatureSpec {
   if (!manifest.backbone) throw new PainterError('MODEL_CORRUPT', `Model v${manifest.version} is a head model without its backbone`, { version: manifest.version });
   const spec = manifest.backbone.spec ?? LEGACY_BACKBONE_SPEC;
-  if (backboneIdOf(spec) !== manifest.backbone.id) {
+  let id: string;
+  try {
+    id = backboneIdOf(spec);
+  } catch (e) {
+    throw new PainterError('MODEL_CORRUPT', `Model v${manifest.version} records a backbone spec no backbone computes: ${(e as Error).message}`, { version: manifest.version }, { cause: e });
+  }
+  if (id !== manifest.backbone.id) {
     throw new PainterError('MODEL_CORRUPT', `Model v${manifest.version} was trained on backbone features ${manifest.backbone.id}, which its manifest's spec does not reproduce`, { version: manifest.version });
   }
   return spec;

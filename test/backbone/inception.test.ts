@@ -22,6 +22,7 @@ import {
 } from '../../src/backbone/spec.js';
 import { BASE_VIEW, type ViewSpec } from '../../src/backbone/views.js';
 import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
+import { backboneSpecOf, type ModelManifest } from '../../src/encoders/model-manifest.js';
 
 let dir: string;
 let paths: string[];
@@ -64,6 +65,13 @@ describe('backbone specs', () => {
     expect(() => validateFeatureSpec({ combine: [DEFAULT_BACKBONE_SPEC, LEGACY_BACKBONE_SPEC] })).toThrow(/MobileNetV2 is listed twice/);
     expect(() => validateFeatureSpec({ combine: [DEFAULT_BACKBONE_SPEC] })).toThrow(/at least two/);
     expect(() => validateFeatureSpec({ combine: [MOBILENET_INCEPTION_SPEC as unknown as BackboneSpec, INCEPTION_V3_SPEC] })).toThrow(/do not nest/);
+  });
+
+  it('refuses a model whose manifest records a spec no backbone computes', () => {
+    const manifest = (spec: unknown, id: string) => ({ version: 3, kind: 'head', backbone: { id, spec, featureTransform: { blocks: [], use: [], mean: null } } }) as unknown as ModelManifest;
+    expect(backboneSpecOf(manifest(MOBILENET_INCEPTION_SPEC, backboneIdOf(MOBILENET_INCEPTION_SPEC)))).toEqual(MOBILENET_INCEPTION_SPEC);
+    expect(() => backboneSpecOf(manifest({ ...INCEPTION_V3_SPEC, variant: 'ResNet50' }, 'x'))).toThrow(expect.objectContaining({ code: 'MODEL_CORRUPT', message: expect.stringMatching(/unknown backbone ResNet50/) }));
+    expect(() => backboneSpecOf(manifest(MOBILENET_INCEPTION_SPEC, backboneIdOf(DEFAULT_BACKBONE_SPEC)))).toThrow(expect.objectContaining({ code: 'MODEL_CORRUPT' }));
   });
 
   it('states which input sizes each backbone takes', () => {
