@@ -1,14 +1,18 @@
 /**
  * Times the wasm training kernels against the alternatives they replace, side by side:
- *   npx tsx bench/kernels.ts [--reps N]
- * Shapes are those of a small CNN on 64×64 inputs, batch 16, channels 16-32-64-128.
+ *   npx tsx bench/kernels.ts [--reps N] [--only depthwise filter-gradient …]
+ * Shapes are those of a small CNN on 64×64 inputs, batch 16, channels 16-32-64-128, and (the
+ * depthwise section) of MobileNetV2's top blocks at batch 32.
  */
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { describeBackend, initBackend } from '../src/compute/backend.js';
 import {
   batchMatMulConfig,
   conv2DBackpropInputConfig,
+  depthwiseConv2DBackpropFilterConfig,
+  depthwiseConv2DBackpropInputConfig,
   fusedBatchNormGradConfig,
   maxPoolGradConfig,
   stockGradients,
@@ -20,6 +24,8 @@ const SIZE = 64;
 const CHANNELS = [16, 32, 64, 128];
 const repsArg = process.argv.indexOf('--reps');
 const REPS = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 5;
+const onlyArg = process.argv.indexOf('--only');
+const ONLY = onlyArg > 0 ? process.argv.slice(onlyArg + 1).filter((a) => !a.startsWith('--')) : null;
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -34,6 +40,37 @@ function time(f: () => void, reps = REPS): number {
     const t0 = performance.now();
     f();
     ts.push(performance.now() - t0);
+  }
+  return median(ts);
+}
+
+/**
+ * CPU time of this thread in ms (Linux: /proc/thread-self/schedstat, in ns), else wall time. On a
+ * shared machine it leaves out the time the thread waits for a core, and the GC helper threads.
+ */
+function threadMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return performance.now();
+  }
+}
+
+/** Thread CPU time of one run of `f` in ms, for kernels slow enough that a warm-up would double the wait. */
+function cpuTimeOnce(f: () => void): number {
+  const t0 = threadMs();
+  f();
+  return threadMs() - t0;
+}
+
+/** Median thread CPU time of `f` in ms after one warm-up run. */
+function cpuTime(f: () => void, reps = REPS): number {
+  f();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = threadMs();
+    f();
+    ts.push(threadMs() - t0);
   }
   return median(ts);
 }
@@ -240,14 +277,81 @@ function benchTrainingStep(): void {
   tf.dispose([x, y]);
 }
 
+/**
+ * MobileNetV2's depthwise layers where fine-tuning its top blocks trains them, batch 32: the
+ * stride-2 one (14×14×576, Keras pads it to 15×15 with ZeroPadding2D and convolves 'valid') and
+ * a stride-1 one of the last stage (7×7×960, 'same').
+ */
+const DEPTHWISE_SHAPES = [
+  { label: '14×14×576 s2 (15×15 valid)', x: [32, 15, 15, 576] as [number, number, number, number], strides: 2, pad: 'valid' },
+  { label: '7×7×960 s1 same', x: [32, 7, 7, 960] as [number, number, number, number], strides: 1, pad: 'same' },
+];
+
+async function benchDepthwiseGradients(): Promise<void> {
+  console.log('\nDepthwise-convolution gradients on MobileNetV2 shapes, batch 32');
+  console.log("thread CPU ms per call: median of the runs; the cpu backend's kernels, one run; alt: our other formulation");
+  console.log(
+    `${'shape'.padEnd(30)} ${'kernel'.padEnd(7)} ${'ours ms'.padStart(9)} ${'cpu ms'.padStart(10)} ${'× cpu'.padStart(8)} ${'alt ms'.padStart(9)} ${'× alt'.padStart(7)}  alternative`,
+  );
+  const input = tf.getKernel(tf.DepthwiseConv2dNativeBackpropInput, 'wasm')!;
+  const filter = tf.getKernel(tf.DepthwiseConv2dNativeBackpropFilter, 'wasm')!;
+  for (const shape of DEPTHWISE_SHAPES) {
+    const c = shape.x[3];
+    const filterShape = [3, 3, c, 1] as [number, number, number, number];
+    const x = tf.randomNormal(shape.x);
+    const w = tf.randomNormal(filterShape);
+    const dy = tf.tidy(() => tf.randomNormal(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, shape.strides as 1 | 2, shape.pad as 'same').shape));
+    const common = { strides: shape.strides, pad: shape.pad, dilations: 1 };
+    const inputAttrs = { ...common, inputShape: shape.x };
+    const filterAttrs = { ...common, filterShape };
+    const runInput = () => runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter: w }, inputAttrs);
+    const runFilter = () => runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, filterAttrs);
+
+    const tInput = cpuTime(runInput);
+    const tFilter = cpuTime(runFilter);
+    swapKernel(depthwiseConv2DBackpropInputConfig({ loopsOnly: true }));
+    const tInputLoops = cpuTime(runInput);
+    swapKernel(input);
+    swapKernel(depthwiseConv2DBackpropFilterConfig({ generalOnly: true }));
+    const tFilterGeneral = cpuTime(runFilter);
+    swapKernel(filter);
+
+    const values = { x: x.dataSync(), w: w.dataSync(), dy: dy.dataSync() };
+    await tf.setBackend('cpu');
+    const [xc, wc, dyc] = [tf.tensor(values.x, x.shape), tf.tensor(values.w, w.shape), tf.tensor(values.dy, dy.shape)];
+    const tInputCpu = cpuTimeOnce(() => runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: dyc, filter: wc }, inputAttrs));
+    const tFilterCpu = cpuTimeOnce(() => runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: xc, dy: dyc }, filterAttrs));
+    tf.dispose([xc, wc, dyc]);
+    await tf.setBackend('wasm');
+
+    const line = (kernel: string, ours: number, cpu: number, alt: number, altName: string) =>
+      console.log(
+        `${shape.label.padEnd(30)} ${kernel.padEnd(7)} ${ours.toFixed(2).padStart(9)} ${cpu.toFixed(1).padStart(10)} ${(cpu / ours).toFixed(0).padStart(7)}× ${alt.toFixed(2).padStart(9)} ${(alt / ours).toFixed(1).padStart(6)}×  ${altName}`,
+      );
+    line('dx', tInput, tInputCpu, tInputLoops, 'plain JS loops');
+    line('dW', tFilter, tFilterCpu, tFilterGeneral, 'general loop (no 3×3 registers)');
+    tf.dispose([x, w, dy]);
+  }
+}
+
+const SECTIONS: Record<string, () => void | Promise<void>> = {
+  'filter-gradient': benchFilterGradient,
+  'input-gradient': benchInputGradient,
+  'max-pool-gradient': benchMaxPoolGradient,
+  'batch-norm-gradient': benchBatchNormGradient,
+  'mat-mul': benchMatMul,
+  depthwise: benchDepthwiseGradients,
+  'training-step': benchTrainingStep,
+};
+const unknown = (ONLY ?? []).filter((name) => !(name in SECTIONS));
+if (unknown.length > 0) {
+  console.error(`unknown section(s) ${unknown.join(', ')}; sections: ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
+}
+
 const info = await initBackend('wasm');
 console.log(describeBackend(info));
 console.log(`median of ${REPS} runs after one warm-up (the direct loop: one run)`);
 const before = tf.memory().numTensors;
-benchFilterGradient();
-benchInputGradient();
-benchMaxPoolGradient();
-benchBatchNormGradient();
-benchMatMul();
-benchTrainingStep();
+for (const [name, run] of Object.entries(SECTIONS)) if (ONLY == null || ONLY.includes(name)) await run();
 console.log(`\ntensors left over: ${tf.memory().numTensors - before}`);

@@ -3,7 +3,9 @@
  * printed as `error CODE: message` and exit with 2 (bad input) or 1 (anything else).
  */
 import { Command, CommanderError } from 'commander';
+import { loadConfig } from '../src/config.js';
 import { isPainterError } from '../src/errors.js';
+import { registerBackup } from './commands/backup.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerImport } from './commands/import.js';
 import { registerIndex } from './commands/index.js';
@@ -15,7 +17,9 @@ const program = new Command()
   .name('painter')
   .description('Painter-style similarity: import paintings, train a style encoder, evaluate it on unseen artists, index and serve')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // A bad setting is reported before a command starts any work (one line, see below).
+  .hook('preAction', () => void loadConfig());
 
 registerImport(program);
 registerTrain(program);
@@ -23,6 +27,7 @@ registerEvaluate(program);
 registerModels(program);
 registerIndex(program);
 registerServe(program);
+registerBackup(program);
 
 try {
   await program.parseAsync(process.argv);

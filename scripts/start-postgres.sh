@@ -2,6 +2,8 @@
 # Starts a throwaway local PostgreSQL for tests and prints its connection URL on stdout
 # (progress goes to stderr, so `TEST_DATABASE_URL=$(scripts/start-postgres.sh)` works).
 # Idempotent: installs only if missing, initialises only once, starts only if stopped.
+# `scripts/start-postgres.sh stop` stops the instance of PAINTER_PG_DIR (scripts/test.sh does,
+# for the instance it started).
 #   PAINTER_PG_DIR  data directory (default /tmp/painter-pg)
 #   PAINTER_PG_PORT port (default 55432)
 #   PAINTER_PG_DB   database to create (default painter_test)
@@ -20,6 +22,8 @@ find_bin() {
 }
 
 PG_BIN="$(find_bin)"
+# Nothing to stop where PostgreSQL was never installed.
+if [ "${1:-}" = stop ] && [ -z "$PG_BIN" ]; then exit 0; fi
 if [ -z "$PG_BIN" ]; then
   if [ "$(id -u)" != 0 ]; then
     log "PostgreSQL is not installed and installing it needs root"; exit 1
@@ -39,6 +43,12 @@ if [ "$(id -u)" = 0 ]; then
 else
   RUN_AS="$(id -un)"
   as_pg() { /bin/sh -c "$1"; }
+fi
+
+if [ "${1:-}" = stop ]; then
+  [ -s "$DATA_DIR/PG_VERSION" ] || exit 0
+  as_pg "'$PG_BIN/pg_ctl' -D '$DATA_DIR' -m fast -w stop" >&2 || true
+  exit 0
 fi
 
 if [ ! -s "$DATA_DIR/PG_VERSION" ]; then

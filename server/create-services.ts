@@ -4,7 +4,11 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../src/config.js';
+import type { Database } from '../src/db/client.js';
 import type { Repositories } from '../src/db/repositories/repositories.js';
+import { backupName, createBackup } from '../src/backup/backup.js';
+import { PainterError } from '../src/errors.js';
+import { NO_INSTRUMENTS, type Instruments } from '../src/instruments.js';
 import { EmbeddingMapService } from '../src/services/embedding-map-service.js';
 import { EncoderProvider } from '../src/services/encoder-provider.js';
 import { CatalogService } from '../src/services/catalog-service.js';
@@ -14,6 +18,7 @@ import { LiveIndex } from '../src/services/live-index.js';
 import { ModelService } from '../src/services/model-service.js';
 import { QueryService } from '../src/services/query-service.js';
 import { UploadStore } from '../src/services/upload-store.js';
+import { mapWithUrls, nearestWithUrls, similarWithUrls, withUrls } from './http/painting-urls.js';
 import type { ServerServices } from './services.js';
 
 export interface CoreServices {
@@ -29,9 +34,17 @@ export interface CoreServices {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createServices(cfg: Config, repos: Repositories, log: Logger, train?: TrainFunction): CoreServices {
+export interface ServiceOptions {
+  train?: TrainFunction;
+  /** Where the core reports its measurements (default: nowhere). */
+  instruments?: Instruments;
+  /** The open database, for backups (without it, backups are refused). */
+  db?: Database;
+}
+
+export function createServices(cfg: Config, repos: Repositories, log: Logger, { train, instruments = NO_INSTRUMENTS, db }: ServiceOptions = {}): CoreServices {
   const live = new LiveIndex();
-  const encoders = new EncoderProvider(cfg);
+  const encoders = new EncoderProvider(cfg, instruments);
   const indexes = new IndexService(cfg, repos, live, encoders, log);
   const uploads = new UploadStore(join(cfg.dataDir, 'uploads'));
   const queries = new QueryService(repos, live, encoders, uploads);
@@ -42,8 +55,8 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
 
   const api: ServerServices = {
     query: {
-      nearestArtists: (image, o) => queries.nearestArtists(image, o),
-      similarPaintings: (image, o) => queries.similarPaintings(image, o),
+      nearestArtists: (image, o) => queries.nearestArtists(image, o).then(nearestWithUrls),
+      similarPaintings: (image, o) => queries.similarPaintings(image, o).then(similarWithUrls),
       verify: (a, b) => queries.verify(a, b),
     },
     uploads: {
@@ -55,11 +68,11 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
     catalog: {
       artists: (p) => catalog.artists(p),
       artist: (id) => catalog.artist(id),
-      paintings: (p) => catalog.paintings(p),
-      painting: (id) => catalog.painting(id),
+      paintings: (p) => catalog.paintings(p).then((page) => ({ ...page, items: page.items.map(withUrls) })),
+      painting: (id) => catalog.painting(id).then(withUrls),
       imageFile: (id) => catalog.imageFile(id),
       thumbnail: (id, size) => catalog.thumbnail(id, size),
-      addPainting: (input) => catalog.addPainting(input),
+      addPainting: (input) => catalog.addPainting(input).then(withUrls),
       removePainting: (id) => catalog.removePainting(id),
     },
     models: {
@@ -85,7 +98,7 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
           building,
         };
       },
-      embeddingMap: (options) => maps.map(options),
+      embeddingMap: (options) => maps.map(options).then(mapWithUrls),
     },
     jobs: {
       startIndex: (input) => jobs.startIndex(input).then(toApiJob),
@@ -93,6 +106,24 @@ export function createServices(cfg: Config, repos: Repositories, log: Logger, tr
       startEvaluation: (input) => jobs.startEvaluation(input).then(toApiJob),
       get: (id) => jobs.get(id).then(toApiJob),
       list: () => jobs.list().then((l) => l.map(toApiJob)),
+    },
+    backups: {
+      create: async () => {
+        if (!db) throw new PainterError('BACKUP_FAILED', 'This server was started without access to its database for backups');
+        const name = backupName();
+        const { dir, manifest } = await createBackup(cfg, db, join(cfg.backupDir, name), { activeBuildId: live.serving?.buildId, log: (m) => log.info(m) });
+        return {
+          name,
+          dir,
+          createdAt: manifest.createdAt,
+          method: manifest.database.method,
+          modelVersions: manifest.contents.modelVersions,
+          indexBuild: manifest.contents.indexBuild,
+          addedPaintings: manifest.contents.addedPaintings,
+          files: manifest.files.length,
+          bytes: manifest.files.reduce((s, f) => s + f.bytes, 0),
+        };
+      },
     },
     health: {
       ready: async () => {

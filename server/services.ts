@@ -1,96 +1,28 @@
 /**
  * Everything the HTTP and GraphQL layers may call. Routes and resolvers stay thin: they validate
  * input, call one of these, and serialise the answer. The real implementations live in
- * `src/services/`; tests can hand in fakes.
+ * `src/services/` (wired in create-services.ts); tests can hand in fakes. The answers' types are
+ * inferred from the schemas in src/shapes/, which also generate the OpenAPI document.
  */
-import type { Artist, Page, PaintingSplit } from '../src/db/types.js';
+import type { Page, PaintingSplit } from '../src/db/types.js';
 import type { AddPainting } from '../src/services/catalog-service.js';
-import type { EmbeddingMap } from '../src/services/embedding-map-service.js';
 import type { StartTraining } from '../src/services/job-service.js';
-import type {
-  NearestArtistsResult,
-  PaintingSummary,
-  QueryImage,
-  SearchFilters,
-  SimilarPaintingsResult,
-  VerifyResult,
-} from '../src/search/types.js';
+import type { QueryImage, SearchFilters, VerifyResult } from '../src/search/types.js';
+import type { ArtistSummary } from '../src/shapes/catalog.js';
+import type { ApiEmbeddingMap as EmbeddingMap } from '../src/shapes/embedding-map.js';
+import type { IndexStatus, Job } from '../src/shapes/jobs.js';
+import type { ModelSummary, RocEvaluation } from '../src/shapes/models.js';
+import type { ApiNearestArtistsResult, ApiPaintingSummary as PaintingSummary, ApiSimilarPaintingsResult } from '../src/shapes/search.js';
+import type { Readiness } from '../src/shapes/health.js';
+import type { StoredUpload } from '../src/shapes/uploads.js';
+import type { BackupRecord } from '../src/shapes/backups.js';
 
-export type { EmbeddingMap, Page };
+export type { ArtistSummary, BackupRecord, EmbeddingMap, IndexStatus, Job, ModelSummary, Page, PaintingSummary, RocEvaluation, StoredUpload };
 
 export interface PageRequest {
-  /** 1–200, default 50. */
+  /** 1 to MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE (src/db/repositories/pagination.ts). */
   limit?: number;
   after?: string | null;
-}
-
-export interface ArtistSummary extends Pick<Artist, 'id' | 'name' | 'slug' | 'split' | 'paintingCount'> {}
-
-export interface ModelSummary {
-  version: number;
-  preset: string;
-  status: 'training' | 'complete' | 'failed';
-  embeddingDim: number;
-  createdAt: string;
-  completedAt: string | null;
-  metrics: Record<string, unknown> | null;
-  epochs: { epoch: number; trainLoss: number; valTripletAccuracy: number | null; valAuc: number | null; learningRate: number; seconds: number }[];
-}
-
-export interface RocPoint {
-  threshold: number;
-  tpr: number;
-  fpr: number;
-}
-
-export interface RocEvaluation {
-  id: number;
-  modelVersion: number | null;
-  subject: string;
-  split: string | null;
-  auc: number;
-  aucSameStyle: number | null;
-  tripletAccuracy: number;
-  eerThreshold: number;
-  bestThreshold: number;
-  bestAccuracy: number;
-  pairs: number;
-  roc: RocPoint[];
-  /** Distance histograms of same-artist and different-artist pairs, when stored. */
-  histograms: { binWidth: number; same: number[]; different: number[] } | null;
-  createdAt: string;
-}
-
-export interface IndexStatus {
-  /** The index answering queries now, or null when none is loaded. */
-  serving: {
-    id: number;
-    modelVersion: number;
-    elementCount: number;
-    params: { M: number; efConstruction: number; ef: number };
-    buildSeconds: number | null;
-    createdAt: string;
-  } | null;
-  /** A rebuild in progress, if any. */
-  building: { jobId: string; phase: string; progress: { done: number; total: number } } | null;
-}
-
-export type JobKind = 'index' | 'train' | 'evaluate';
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-
-export interface Job {
-  id: string;
-  kind: JobKind;
-  status: JobStatus;
-  /** What it is doing now, e.g. 'embedding', 'building', 'swapping', 'training epoch 3/12'. */
-  phase: string;
-  progress: { done: number; total: number };
-  params: Record<string, unknown>;
-  result: Record<string, unknown> | null;
-  error: { code: string; message: string } | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
 }
 
 export interface StartIndexJob {
@@ -106,18 +38,10 @@ export interface StartEvaluateJob {
 
 export type AddPaintingInput = AddPainting;
 
-export interface StoredUpload {
-  id: string;
-  width: number;
-  height: number;
-  /** Uploads are kept for this long, then deleted. */
-  expiresAt: string;
-}
-
 export interface ServerServices {
   query: {
-    nearestArtists(image: QueryImage, options: { k?: number; neighbours?: number; filters?: SearchFilters }): Promise<NearestArtistsResult>;
-    similarPaintings(image: QueryImage, options: { k?: number; filters?: SearchFilters }): Promise<SimilarPaintingsResult>;
+    nearestArtists(image: QueryImage, options: { k?: number; neighbours?: number; filters?: SearchFilters }): Promise<ApiNearestArtistsResult>;
+    similarPaintings(image: QueryImage, options: { k?: number; filters?: SearchFilters }): Promise<ApiSimilarPaintingsResult>;
     verify(a: QueryImage, b: QueryImage): Promise<VerifyResult>;
   };
   uploads: {
@@ -156,8 +80,12 @@ export interface ServerServices {
     get(id: string): Promise<Job>;
     list(): Promise<Job[]>;
   };
+  backups: {
+    /** A consistent backup of the metadata, models and serving index into the backup folder. */
+    create(): Promise<BackupRecord>;
+  };
   health: {
     /** Database reachable and an index loaded; `reasons` names what is missing. */
-    ready(): Promise<{ ready: boolean; database: boolean; index: boolean; reasons: string[] }>;
+    ready(): Promise<Readiness>;
   };
 }

@@ -6,6 +6,7 @@
 export const ErrorCodes = {
   BAD_REQUEST: { status: 400, message: 'Bad request' },
   INVALID_ARGUMENT: { status: 400, message: 'Invalid argument' },
+  CONFIG_INVALID: { status: 400, message: 'The configuration is invalid' },
   DATASET_NOT_FOUND: { status: 404, message: 'Dataset not found' },
   DATASET_LAYOUT_UNKNOWN: { status: 400, message: 'No known dataset layout found' },
   DATASET_PATH_ESCAPE: { status: 400, message: 'A dataset entry points outside the dataset directory' },
@@ -37,11 +38,16 @@ export const ErrorCodes = {
   STORAGE_FAILED: { status: 507, message: 'The data directory could not be written' },
   JOB_CONFLICT: { status: 409, message: 'A job of this kind is already running' },
   API_KEY_REQUIRED: { status: 401, message: 'This operation needs an API key' },
-  API_KEY_INVALID: { status: 403, message: 'The API key is not valid' },
+  API_KEY_INVALID: { status: 401, message: 'The API key is not valid' },
+  API_KEY_FORBIDDEN: { status: 403, message: 'The API key does not allow this operation' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This route does not answer that method' },
   GRAPHQL_INVALID: { status: 400, message: 'The GraphQL request is invalid' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   INTERNAL: { status: 500, message: 'Internal error' },
   MIGRATION_MODIFIED: { status: 500, message: 'An applied database migration was edited afterwards' },
+  BACKUP_INVALID: { status: 422, message: 'The backup is incomplete or damaged' },
+  BACKUP_TARGET_NOT_EMPTY: { status: 409, message: 'The restore target is not empty' },
+  BACKUP_FAILED: { status: 500, message: 'The backup could not be made' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

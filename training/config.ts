@@ -3,8 +3,25 @@
  * Stored beside the model so any version can be reproduced or resumed.
  */
 import { z } from 'zod';
+import { validateView, VIEW_SETS, type ViewSetName, type ViewSpec } from '../src/backbone/views.js';
 import { PainterError } from '../src/errors.js';
 import { DEFAULT_PRESET, getPreset, PRESET_NAMES, type PresetDefinition } from '../src/encoders/presets.js';
+
+const ViewSpecSchema = z
+  .object({
+    size: z.number().int(),
+    crop: z.object({ scale: z.number(), x: z.number(), y: z.number() }).optional(),
+    flip: z.boolean().optional(),
+    rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+    affineSeed: z.number().int().min(0).optional(),
+  })
+  .superRefine((v, ctx) => {
+    try {
+      validateView(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  });
 
 export const TrainingConfigSchema = z.object({
   preset: z.enum(PRESET_NAMES),
@@ -24,11 +41,33 @@ export const TrainingConfigSchema = z.object({
   embeddingScale: z.number().min(0),
   /** Stop when validation AUC has not improved for this many epochs (0 = never). */
   patience: z.number().int().min(0),
+  /**
+   * Head presets: the views of each painting whose backbone features are cached; a training step
+   * draws one per painting. The first is the view queries and evaluation embed.
+   */
+  views: z.array(ViewSpecSchema).min(1).optional(),
+  /**
+   * Head presets: fine-tune the backbone above this layer (its activations are cached) with the
+   * head, the backbone's layers at `lrScale` × the learning rate.
+   */
+  fineTune: z.object({ from: z.string().min(1), lrScale: z.number().positive().max(1) }).optional(),
 });
 
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 
-export type TrainingOverrides = Partial<TrainingConfig>;
+export type TrainingOverrides = Partial<Omit<TrainingConfig, 'views' | 'fineTune'>> & {
+  /** Fine-tune the backbone above this layer (head presets), at this fraction of the learning rate. */
+  fineTuneFrom?: string;
+  fineTuneLrScale?: number;
+  /** A named view set (see VIEW_SETS) or the views themselves. */
+  views?: ViewSetName | ViewSpec[];
+};
+
+function resolveViews(views: ViewSetName | ViewSpec[]): ViewSpec[] {
+  if (Array.isArray(views)) return views;
+  if (!(views in VIEW_SETS)) throw new PainterError('INVALID_ARGUMENT', `unknown view set "${views}"; choose one of ${Object.keys(VIEW_SETS).join(', ')}`);
+  return VIEW_SETS[views];
+}
 
 export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { config: TrainingConfig; preset: PresetDefinition } {
   const preset = getPreset(overrides.preset ?? DEFAULT_PRESET);
@@ -59,6 +98,10 @@ export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { conf
     seed: overrides.seed ?? 42,
     embeddingScale: overrides.embeddingScale ?? preset.embeddingScale,
     patience: overrides.patience ?? 0,
+    ...(preset.kind === 'head' ? { views: resolveViews(overrides.views ?? preset.training.views ?? 'center') } : {}),
+    ...(preset.kind === 'head' && (overrides.fineTuneFrom ?? preset.training.fineTune?.from)
+      ? { fineTune: { from: (overrides.fineTuneFrom ?? preset.training.fineTune?.from)!, lrScale: overrides.fineTuneLrScale ?? preset.training.fineTune?.lrScale ?? 0.1 } }
+      : {}),
   };
   const parsed = TrainingConfigSchema.safeParse(candidate);
   if (!parsed.success) {

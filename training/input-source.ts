@@ -7,6 +7,7 @@ import type { Rng } from '../src/util/random.js';
  */
 export interface InputSource {
   readonly size: number;
-  tensor(indices: readonly number[], rng?: Rng): tf.Tensor;
+  /** One tensor, or one per input of a model with several (e.g. a cached activation and the frozen features). */
+  tensor(indices: readonly number[], rng?: Rng): tf.Tensor | tf.Tensor[];
   dispose(): void;
 }

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import type { Config } from '../src/config.js';
 import type { Repositories } from '../src/db/repositories/repositories.js';
 import { buildCnn, buildHead } from '../src/encoders/architectures.js';
-import { applyFeatureTransform, fitFeatureTransform, transformedDim, type FeatureTransform } from '../src/encoders/feature-transform.js';
+import { applyFeatureTransform, blockByName, blockRows, blockScale, fitFeatureTransform, transformedDim, type FeatureTransform } from '../src/encoders/feature-transform.js';
+import { buildFineTuneModel, topWeightNames } from '../src/encoders/fine-tune.js';
+import { nsfwjsIOHandler } from '../src/backbone/nsfwjs-bundle.js';
+import { BASE_VIEW, viewKey } from '../src/backbone/views.js';
+import { FineTuneSource } from './inputs/fine-tune-source.js';
 import { saveLayersModel, WEIGHTS_BIN } from '../src/encoders/model-files.js';
 import { exportSavedModel } from '../src/onnx/export-model.js';
 import { writeManifest, type ModelManifest } from '../src/encoders/model-manifest.js';
@@ -56,6 +60,8 @@ interface Prepared {
   inputs: InputSource;
   model: tf.LayersModel;
   backbone?: { id: string; spec: BackboneSpec; featureTransform: FeatureTransform };
+  fineTune?: { from: string };
+  slowWeights?: { names: ReadonlySet<string>; lrScale: number };
 }
 
 interface SplitPaintings {
@@ -66,21 +72,69 @@ interface SplitPaintings {
 }
 
 async function prepareHead(cfg: Config, preset: PresetDefinition, config: TrainingConfig, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
+  if (config.fineTune) return prepareFineTune(cfg, preset, config, config.fineTune, data, req);
   const spec = DEFAULT_BACKBONE_SPEC;
   const features = await (await loadBackbone()).extractBackboneFeatures(data.paths, {
     spec,
     cacheDir: backboneCacheDir(cfg.cacheDir),
     workers: cfg.workers,
     runtime: cfg.inference === 'tfjs' ? 'tfjs' : 'onnx',
-    views: config.augment ? VIEW_SETS.flip : VIEW_SETS.center,
+    // Without augmentation only the first view is ever shown: the others are not computed.
+    views: config.augment ? (config.views ?? VIEW_SETS.center) : (config.views ?? VIEW_SETS.center).slice(0, 1),
     onProgress: (done, total) => req.onPhase?.('features', done, total),
   });
   const trainRows = features.views[0].subarray(0, data.trainCount * features.dim);
   const featureTransform = fitFeatureTransform(trainRows, features.dim, features.blocks, DEFAULT_FEATURE_BLOCKS, true);
-  const views = features.views.map((v) => applyFeatureTransform(v, features.dim, featureTransform));
+  // One view at a time, dropping each raw copy: many views of a large corpus take gigabytes.
+  const views = features.views.map((v, i) => {
+    const transformed = applyFeatureTransform(v, features.dim, featureTransform);
+    features.views[i] = new Float32Array(0);
+    return transformed;
+  });
   const inputDim = transformedDim(featureTransform);
   const model = buildHead({ inputDim, hidden: preset.hidden ?? [], embeddingDim: preset.embeddingDim, seed: config.seed });
   return { inputs: new FeatureSource(views, inputDim), model, backbone: { id: features.backboneId, spec, featureTransform } };
+}
+
+/** The head with the backbone's top rebuilt above the cut, on the cut's cached activations. */
+async function prepareFineTune(cfg: Config, preset: PresetDefinition, config: TrainingConfig, fineTune: { from: string; lrScale: number }, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
+  const spec: BackboneSpec = { ...DEFAULT_BACKBONE_SPEC, activations: [fineTune.from] };
+  const views = (config.views ?? VIEW_SETS.center).slice(0, config.augment ? undefined : 1);
+  const odd = views.find((v) => v.size !== BASE_VIEW.size);
+  if (odd) throw new PainterError('INVALID_ARGUMENT', `fine-tuning reads cached activations of ${BASE_VIEW.size} px views; view ${viewKey(odd)} is ${odd.size} px`);
+  const features = await (await loadBackbone()).extractBackboneFeatures(data.paths, {
+    spec,
+    cacheDir: backboneCacheDir(cfg.cacheDir),
+    workers: cfg.workers,
+    runtime: cfg.inference === 'tfjs' ? 'tfjs' : 'onnx',
+    views,
+    onProgress: (done, total) => req.onPhase?.('features', done, total),
+  });
+  const trainRows = features.views[0].subarray(0, data.trainCount * features.dim);
+  const featureTransform = fitFeatureTransform(trainRows, features.dim, features.blocks, DEFAULT_FEATURE_BLOCKS, true, ['pooled']);
+  const actBlock = blockByName(features.blocks, `${fineTune.from}.act`);
+  const frozen: Float32Array[] = [];
+  const acts: Float32Array[] = [];
+  features.views.forEach((v, i) => {
+    frozen.push(applyFeatureTransform(v, features.dim, featureTransform));
+    acts.push(blockRows(v, features.dim, actBlock));
+    features.views[i] = new Float32Array(0);
+  });
+  const keras = await tf.loadLayersModel(nsfwjsIOHandler(spec.variant));
+  let model: tf.LayersModel;
+  try {
+    model = buildFineTuneModel({ keras, from: fineTune.from, frozenDim: transformedDim(featureTransform), blockScale: blockScale(featureTransform), embeddingDim: preset.embeddingDim, seed: config.seed });
+  } finally {
+    keras.dispose();
+  }
+  const shape = model.inputs[0].shape.slice(1) as [number, number, number];
+  return {
+    inputs: new FineTuneSource(acts, shape, frozen, transformedDim(featureTransform)),
+    model,
+    backbone: { id: features.backboneId, spec, featureTransform },
+    fineTune: { from: fineTune.from },
+    slowWeights: { names: topWeightNames(model), lrScale: fineTune.lrScale },
+  };
 }
 
 async function prepareCnn(preset: PresetDefinition, config: TrainingConfig, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
@@ -156,6 +210,7 @@ export async function trainModel(cfg: Config, repos: Pick<Repositories, 'models'
       embeddingDim: preset.embeddingDim,
       embeddingScale: config.embeddingScale,
       backbone: prepared.backbone,
+      ...(prepared.fineTune ? { fineTune: prepared.fineTune } : {}),
       training: config,
       datasetId: dataset.id,
       backend: req.backend,
@@ -176,6 +231,7 @@ export async function trainModel(cfg: Config, repos: Pick<Repositories, 'models'
       model: prepared.model,
       config,
       inputs: prepared.inputs,
+      slowWeights: prepared.slowWeights,
       train: { indices: trainIdx, artistIds },
       validation: { indices: valIdx, items: valIdx.map((i) => ({ artist: data.artists[i], style: data.styles[i] })) },
       checkpointDir: join(dir, 'checkpoint'),

@@ -15,6 +15,7 @@ import type { TrainingConfig } from './config.js';
 import type { InputSource } from './input-source.js';
 import { batchAllTripletLoss, batchHardTripletLoss, contrastiveLoss, tripletLoss } from './losses.js';
 import { multiStepLr } from './lr-schedule.js';
+import { GroupedAdam } from './optimizer-groups.js';
 
 export interface StepProgress {
   epoch: number;
@@ -39,6 +40,8 @@ export interface TrainRunOptions {
   onEpoch?(m: EpochMetrics): void | Promise<void>;
   /** Called before each epoch; throwing (e.g. on a signal) stops the run after the last checkpoint. */
   shouldStop?(): boolean;
+  /** Weights (by name) that learn at `lrScale` × the schedule's rate, e.g. pretrained layers being fine-tuned. */
+  slowWeights?: { names: ReadonlySet<string>; lrScale: number };
 }
 
 export interface TrainRunResult {
@@ -67,7 +70,7 @@ export function embedItems(model: tf.LayersModel, inputs: InputSource, indices: 
   return out;
 }
 
-function stepLoss(model: tf.LayersModel, config: TrainingConfig, batch: StepBatch, x: tf.Tensor): tf.Scalar {
+function stepLoss(model: tf.LayersModel, config: TrainingConfig, batch: StepBatch, x: tf.Tensor | tf.Tensor[]): tf.Scalar {
   const raw = model.apply(x, { training: true }) as tf.Tensor2D;
   const e = toEmbeddingSpace(raw, config.embeddingScale);
   if (batch.kind === 'triplets') {
@@ -89,21 +92,18 @@ function drawBatch(sampler: BatchSampler, config: TrainingConfig, rng: Rng): Ste
   return sampler.pk(Math.floor(config.batchSize / config.paintingsPerArtist), config.paintingsPerArtist, rng);
 }
 
-/** Adam's bias-correction terms and learning rate are private in the typings but must be saved and set. */
-interface AdamInternals {
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  learningRate: number;
-  iterations_: number;
-}
-
 export async function trainEncoder(opts: TrainRunOptions): Promise<TrainRunResult> {
   const { model, config, inputs } = opts;
   const sampler = new BatchSampler(opts.train.artistIds);
-  const optimizer = tf.train.adam(config.lr);
-  const adam = optimizer as unknown as AdamInternals;
-  // An explicit variable list fixes the order Adam's moments are stored in, so they restore exactly.
-  const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  // Explicit variable lists fix the order Adam's moments are stored in, so they restore exactly.
+  const weights = model.trainableWeights;
+  const slow = opts.slowWeights;
+  const isSlow = (name: string) => slow?.names.has(name) ?? false;
+  const groups = [
+    { lrScale: 1, variables: weights.filter((w) => !isSlow(w.name)).map((w) => w.read() as tf.Variable) },
+    ...(slow && weights.some((w) => isSlow(w.name)) ? [{ lrScale: slow.lrScale, variables: weights.filter((w) => isSlow(w.name)).map((w) => w.read() as tf.Variable) }] : []),
+  ];
+  const optimizer = new GroupedAdam(groups, config.lr);
   const stepsPerEpoch = config.stepsPerEpoch || Math.max(1, Math.ceil(opts.train.indices.length / config.batchSize));
 
   let state: CheckpointState = { epochsDone: 0, history: [], bestEpoch: -1, bestAuc: -Infinity, accBeta1: 0.9, accBeta2: 0.999, iterations: 0 };
@@ -116,8 +116,7 @@ export async function trainEncoder(opts: TrainRunOptions): Promise<TrainRunResul
     tf.dispose(bestWeights);
     bestWeights = cp.bestWeights;
     if (cp.optimizer.length > 1) await optimizer.setWeights(cp.optimizer);
-    adam.accBeta1.assign(tf.scalar(cp.state.accBeta1));
-    adam.accBeta2.assign(tf.scalar(cp.state.accBeta2));
+    optimizer.restoreBiasCorrection(cp.state.accBeta1, cp.state.accBeta2);
     state = cp.state;
   }
   const resumedFrom = state.epochsDone;
@@ -126,7 +125,7 @@ export async function trainEncoder(opts: TrainRunOptions): Promise<TrainRunResul
   for (let epoch = state.epochsDone; epoch < config.epochs; epoch++) {
     if (opts.shouldStop?.()) break;
     const rng = Rng.derive(config.seed, epoch);
-    adam.learningRate = multiStepLr(config.lr, epoch, config.milestones, config.gamma);
+    optimizer.learningRate = multiStepLr(config.lr, epoch, config.milestones, config.gamma);
     const started = performance.now();
     let lossSum = 0;
     let images = 0;
@@ -134,8 +133,8 @@ export async function trainEncoder(opts: TrainRunOptions): Promise<TrainRunResul
       const batch = drawBatch(sampler, config, rng);
       const augmentRng = config.augment ? Rng.derive(config.seed, epoch, step + 1) : undefined;
       const x = inputs.tensor(batch.indices.map((i) => opts.train.indices[i]), augmentRng);
-      const cost = optimizer.minimize(() => stepLoss(model, config, batch, x), true, varList);
-      x.dispose();
+      const cost = optimizer.step(() => stepLoss(model, config, batch, x));
+      tf.dispose(x);
       const loss = cost ? (await cost.data())[0] : Number.NaN;
       cost?.dispose();
       if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1}, step ${step + 1} (loss ${loss})`);
@@ -168,7 +167,7 @@ export async function trainEncoder(opts: TrainRunOptions): Promise<TrainRunResul
       trainLoss: lossSum / stepsPerEpoch,
       valTripletAccuracy,
       valAuc,
-      learningRate: adam.learningRate,
+      learningRate: optimizer.learningRate,
       seconds: (performance.now() - started) / 1000,
       imagesPerSecond: images / trainSeconds,
     };
@@ -184,9 +183,8 @@ export async function trainEncoder(opts: TrainRunOptions): Promise<TrainRunResul
       ...state,
       epochsDone: epoch + 1,
       history: [...state.history, metrics],
-      accBeta1: (await adam.accBeta1.data())[0],
-      accBeta2: (await adam.accBeta2.data())[0],
-      iterations: adam.iterations_,
+      ...(await optimizer.biasCorrection()),
+      iterations: optimizer.iterations,
     };
     const optimizerWeights = state.iterations > 0 ? await optimizer.getWeights() : [];
     await saveCheckpoint(opts.checkpointDir, { state, weights: model.getWeights(), bestWeights, optimizer: optimizerWeights });

@@ -11,7 +11,7 @@ const PAINTER_BIN = fileURLToPath(new URL('../../bin/painter.js', import.meta.ur
 
 export interface ServerOptions {
   dataDir: string;
-  /** Keys for mutations (rebuilds, jobs); none by default. */
+  /** Admin keys (rebuilds, jobs, backups); none by default. */
   apiKeys?: string[];
   /** Extra environment, e.g. DATABASE_URL for a PostgreSQL server. */
   env?: NodeJS.ProcessEnv;
@@ -41,6 +41,14 @@ export function serverEnv(options: ServerOptions): NodeJS.ProcessEnv {
     PAINTER_RATE_LIMIT_PER_MINUTE: '0',
     ...options.env,
   };
+}
+
+/** Runs another `painter` command (backup, restore, …) to its end: exit code and stderr. */
+export function painterCommand(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+  const proc = spawn(process.execPath, [PAINTER_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => proc.on('exit', (code) => resolve({ code, stderr })));
 }
 
 /** Starts the server and resolves with its URL once it logs that it listens. */

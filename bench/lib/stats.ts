@@ -41,3 +41,12 @@ export function ratio(a: number | null | undefined, b: number | null | undefined
   if (a == null || b == null || !(b > 0)) return null;
   return a / b;
 }
+
+/** Mean and sample standard deviation (n − 1); a single value has std 0. */
+export function meanStd(xs: readonly number[]): { mean: number; std: number } {
+  const n = xs.length;
+  if (n === 0) return { mean: Number.NaN, std: Number.NaN };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const std = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std };
+}

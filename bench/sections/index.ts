@@ -8,5 +8,6 @@ import { httpSection } from './http.js';
 import { decodeSection } from './decode.js';
 import { encoderSection } from './encoder.js';
 import { peakFlopsSection } from './peak-flops.js';
+import { trainingSection } from './training.js';
 
-export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, encoderSection, decodeSection, hnswSection, httpSection];
+export const SECTIONS: readonly BenchSection[] = [peakFlopsSection, encoderSection, decodeSection, trainingSection, hnswSection, httpSection];

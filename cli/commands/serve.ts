@@ -15,7 +15,7 @@ export function registerServe(program: Command): void {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
-      process.stderr.write('shutting down…\n');
+      running.log.info('shutting down: finishing requests and jobs');
       await running.close();
     });
 }

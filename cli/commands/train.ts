@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { initBackend, describeBackend } from '../../src/compute/backend.js';
 import { PRESETS } from '../../src/encoders/presets.js';
+import { VIEW_SET_NAMES } from '../../src/backbone/views.js';
 import type { TrainingOverrides } from '../../training/config.js';
 import { trainModel } from '../../training/train-service.js';
 import { withDatabase } from '../context.js';
@@ -22,9 +23,13 @@ interface TrainFlags {
   stepsPerEpoch?: number;
   seed?: number;
   augment?: boolean;
+  views?: TrainingOverrides['views'];
+  fineTuneFrom?: string;
+  fineTuneLrScale?: number;
   patience?: number;
   dataset?: number;
   resume?: boolean | string;
+  json?: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -46,9 +51,13 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'seed of initialisation, sampling and augmentation', int('--seed'))
     .option('--augment', "augment (the preset's default: on for the CNN presets)")
     .option('--no-augment', 'turn augmentation off')
+    .option('--views <set>', `views of each painting cached for a head preset, one drawn per step: ${VIEW_SET_NAMES.join(', ')}`, oneOf('--views', VIEW_SET_NAMES))
+    .option('--fine-tune-from <layer>', 'head presets: fine-tune the backbone above this layer (e.g. block_15_add) with the head')
+    .option('--fine-tune-lr-scale <x>', "learning rate of the fine-tuned backbone layers as a fraction of the head's (default 0.1)", num('--fine-tune-lr-scale'))
     .option('--patience <n>', 'stop after n epochs without validation improvement', int('--patience'))
     .option('--dataset <id>', 'dataset id (default: the newest import)', int('--dataset'))
     .option('--resume [version]', 'continue an interrupted run from its last checkpoint')
+    .option('--json', 'after the per-epoch lines, print the saved model as one JSON line')
     .action(async (o: TrainFlags) => {
       const backend = await initBackend(undefined);
       process.stderr.write(describeBackend(backend) + '\n');
@@ -67,6 +76,9 @@ export function registerTrain(program: Command): void {
         stepsPerEpoch: o.stepsPerEpoch,
         seed: o.seed,
         augment: o.augment,
+        views: o.views,
+        fineTuneFrom: o.fineTuneFrom,
+        fineTuneLrScale: o.fineTuneLrScale,
         patience: o.patience,
       };
       for (const k of Object.keys(overrides) as (keyof TrainingOverrides)[]) if (overrides[k] === undefined) delete overrides[k];
@@ -105,6 +117,7 @@ export function registerTrain(program: Command): void {
           `model v${result.version} saved to ${result.dir} (best epoch ${result.bestEpoch}, ${result.seconds.toFixed(0)} s` +
             (result.resumedFrom ? `, resumed after epoch ${result.resumedFrom}` : '') + ')\n',
         );
+        if (o.json) process.stdout.write(JSON.stringify({ model: result.version, dir: result.dir, bestEpoch: result.bestEpoch, seconds: result.seconds }) + '\n');
         process.stderr.write(
           'error' in result.onnx
             ? `warning: no ONNX export (${result.onnx.error}); the model serves on tfjs\n`

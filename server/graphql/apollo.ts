@@ -5,7 +5,7 @@
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
-import type { ApiKeyCheck } from '../http/api-key.js';
+import type { AccessControl } from '../http/access.js';
 import type { ServerLog } from '../http/errors.js';
 import type { ServerServices } from '../services.js';
 import { contextFor, type GraphqlContext } from './context.js';
@@ -31,11 +31,11 @@ export interface GraphqlEndpoint {
 
 export async function createGraphql(options: {
   services: ServerServices;
-  apiKey: ApiKeyCheck;
+  access: AccessControl;
   introspection: boolean;
   log: ServerLog;
 }): Promise<GraphqlEndpoint> {
-  const { services, apiKey, introspection, log } = options;
+  const { services, access, introspection, log } = options;
   const server = new ApolloServer<GraphqlContext>({
     typeDefs,
     resolvers,
@@ -55,7 +55,7 @@ export async function createGraphql(options: {
   });
   await server.start();
   return {
-    middleware: expressMiddleware(server, { context: contextFor(services, apiKey) }),
+    middleware: expressMiddleware(server, { context: contextFor(services, access) }),
     stop: () => server.stop(),
   };
 }

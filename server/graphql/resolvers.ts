@@ -95,22 +95,22 @@ export const resolvers = {
     jobs: (_: unknown, _args: Args, { services }: Ctx) => services.jobs.list(),
     job: (_: unknown, raw: Args, { services }: Ctx) => orNull(services.jobs.get(parse(jobIdSchema, raw.id, 'id'))),
   },
-  // The key is checked before the arguments, as the REST middleware does.
+  // The admin key is checked before the arguments, as the REST middleware does.
   Mutation: {
     rebuildIndex: (_: unknown, raw: Args, ctx: Ctx) => {
-      ctx.requireApiKey();
+      ctx.requireAdmin();
       return ctx.services.jobs.startIndex(compact(args(modelVersionBody, raw)));
     },
     startTraining: (_: unknown, raw: Args, ctx: Ctx) => {
-      ctx.requireApiKey();
+      ctx.requireAdmin();
       return ctx.services.jobs.startTraining(compact(parse(trainBody, withoutNulls(raw.input ?? {}), 'input')));
     },
     startEvaluation: (_: unknown, raw: Args, ctx: Ctx) => {
-      ctx.requireApiKey();
+      ctx.requireAdmin();
       return ctx.services.jobs.startEvaluation(compact(args(modelVersionBody, raw)));
     },
     removePainting: async (_: unknown, raw: Args, ctx: Ctx) => {
-      ctx.requireApiKey();
+      ctx.requireAdmin();
       await ctx.services.catalog.removePainting(parse(idSchema, raw.id, 'id'));
       return true;
     },

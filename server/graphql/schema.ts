@@ -6,6 +6,10 @@
  * its id. Multipart GraphQL requests would need an exception to the CSRF prevention (they are
  * "simple" requests a browser sends cross-site without a preflight), and a second upload path.
  */
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../src/db/repositories/pagination.js';
+import { MAP_DEFAULT_POINTS, MAP_MAX_POINTS } from '../../src/services/embedding-map-service.js';
+import { DEFAULT_K, DEFAULT_NEIGHBOURS, DEFAULT_SIMILAR } from '../../src/services/query-service.js';
+
 export const typeDefs = /* GraphQL */ `#graphql
   "Any JSON value (metrics, job parameters and results)."
   scalar JSON
@@ -261,15 +265,15 @@ export const typeDefs = /* GraphQL */ `#graphql
   }
 
   type Query {
-    "The artists whose paintings are nearest to the image (k: 1-100, default 5; neighbours: 1-500)."
+    "The artists whose paintings are nearest to the image (k: 1-100, default ${DEFAULT_K}; neighbours: 1-500, default ${DEFAULT_NEIGHBOURS})."
     nearestArtists(image: ImageRef!, k: Int, neighbours: Int, filter: SearchFilter): NearestArtistsResult!
-    "The paintings nearest to the image (k: 1-100)."
+    "The paintings nearest to the image (k: 1-100, default ${DEFAULT_SIMILAR})."
     similarPaintings(image: ImageRef!, k: Int, filter: SearchFilter): SimilarPaintingsResult!
     "Whether two images share a painter, with the calibrated threshold."
     verifyPair(a: ImageRef!, b: ImageRef!): Verification!
     "The latest stored evaluation of a model (default: the serving one)."
     rocEvaluation(modelVersion: Int): RocEvaluation!
-    "Artists by cursor (first: 1-200, default 50)."
+    "Artists by cursor (first: 1-${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE})."
     artists(first: Int, after: String, split: String, search: String): ArtistConnection!
     "Null when there is no such artist."
     artist(id: ID!): Artist
@@ -280,14 +284,14 @@ export const typeDefs = /* GraphQL */ `#graphql
     "Null when there is no such model version."
     model(version: Int!): Model
     indexStatus: IndexStatus!
-    "The serving index's paintings in 2-D (UMAP; limit: 1-2000 points, default 1000)."
+    "The serving index's paintings in 2-D (UMAP; limit: 1-${MAP_MAX_POINTS} points, default ${MAP_DEFAULT_POINTS})."
     embeddingMap(limit: Int): EmbeddingMap!
     jobs: [Job!]!
     "Null when there is no such job."
     job(id: ID!): Job
   }
 
-  "Every mutation needs an API key (x-api-key or Authorization: Bearer)."
+  "Every mutation needs an admin key (x-api-key or Authorization: Bearer)."
   type Mutation {
     "Rebuild the index (default: with the newest complete model) as a job; fails with JOB_CONFLICT while one runs."
     rebuildIndex(modelVersion: Int): Job!

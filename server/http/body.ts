@@ -5,7 +5,8 @@
 import type { Request } from 'express';
 import { PainterError } from '../../src/errors.js';
 import type { QueryImage } from '../../src/search/types.js';
-import { imageRefSchema, parse, withoutNulls } from './params.js';
+import type { AddPaintingInput } from '../services.js';
+import { addPaintingFields, compact, imageRefSchema, parse, withoutNulls } from './params.js';
 import { requireFile } from './upload.js';
 
 export type BodyKind = 'multipart' | 'json' | 'none';
@@ -55,4 +56,12 @@ export function imageRef(value: unknown, where?: string): QueryImage {
     throw new PainterError('IMAGE_MISSING', where ? `'${where}' needs a paintingId or an uploadId` : MISSING, where ? { field: where } : undefined);
   }
   return parse(imageRefSchema, ref, where);
+}
+
+/** The painting a multipart `POST /api/paintings` adds: its file and its fields. */
+export function addedPaintingFrom(req: Request): AddPaintingInput {
+  bodyKind(req, ['multipart']);
+  const file = requireFile(req, 'image');
+  const { artist, ...optional } = parse(addPaintingFields, req.body ?? {});
+  return { ...file, artist, ...compact(optional) };
 }

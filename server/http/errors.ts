@@ -15,7 +15,10 @@ export interface ServerLog {
   warn(message: string): void;
 }
 
-export function errorHandler(log: ServerLog): ErrorRequestHandler {
+/** Told about database failures that reached a request (for the metrics). */
+export type DatabaseErrorHook = (kind: 'unavailable' | 'query') => void;
+
+export function errorHandler(log: ServerLog, onDatabaseError: DatabaseErrorHook = () => undefined): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) {
       // Mid-stream (e.g. a file being sent): express closes the connection.
@@ -23,7 +26,9 @@ export function errorHandler(log: ServerLog): ErrorRequestHandler {
       return;
     }
     let error = toPainterError(err);
+    if (error?.code === 'DATABASE_UNAVAILABLE') onDatabaseError('unavailable');
     if (!error) {
+      if (isDatabaseError(err)) onDatabaseError('query');
       log.warn(`${req.method} ${req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       error = new PainterError('INTERNAL');
     }
@@ -92,6 +97,13 @@ function fromHttpError(err: HttpError): PainterError | null {
   if (status === 415) return new PainterError('UNSUPPORTED_MEDIA_TYPE');
   // e.g. a client that went away mid-body.
   return new PainterError('BAD_REQUEST', typeof err.message === 'string' ? err.message : undefined);
+}
+
+/** Errors raised by Prisma or a PostgreSQL driver (a failed statement rather than a lost connection). */
+function isDatabaseError(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  const code = (err as { code?: unknown } | null)?.code;
+  return (typeof name === 'string' && name.startsWith('PrismaClient')) || (typeof code === 'string' && /^(P\d{4}|[0-9A-Z]{5})$/.test(code) && !/^E[A-Z]+$/.test(code));
 }
 
 function isGraphqlPath(req: Request): boolean {

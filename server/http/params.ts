@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { ARTIST_SPLITS, PAINTING_SPLITS } from '../../src/db/types.js';
 import { PRESET_NAMES } from '../../src/encoders/presets.js';
+import { MAX_PAGE_SIZE } from '../../src/db/repositories/pagination.js';
 import { PainterError } from '../../src/errors.js';
+import { DEFAULT_K } from '../../src/services/query-service.js';
 import type { QueryImage, SearchFilters } from '../../src/search/types.js';
 import { MAP_MAX_POINTS } from '../../src/services/embedding-map-service.js';
 
@@ -17,20 +19,25 @@ const MAX_ID = 2_147_483_647;
  * alone would accept '', ' 7', '1e3' and '0x10'.
  */
 function int(min: number, max: number, expected = 'expected an integer') {
+  // The schema-wide message is for a value of the wrong kind only; a number out of range says the range.
+  const range = `expected an integer from ${min} to ${max}`;
   return z.preprocess(
-    (v) => (typeof v === 'string' && /^-?\d{1,10}$/.test(v) ? Number(v) : v),
-    z.number({ error: expected }).int({ error: expected }).min(min).max(max),
+    (v) => (typeof v === 'string' && /^-?\d{1,16}$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: (issue) => (issue.code === 'invalid_type' ? expected : undefined) })
+      .int({ error: expected })
+      .min(min, { error: range })
+      .max(max, { error: range }),
   );
 }
 
-/** Nearest artists answer this many unless asked otherwise. */
-export const DEFAULT_K = 5;
+export { DEFAULT_K };
 
 export const idSchema = int(1, MAX_ID, 'expected a positive integer id');
 export const versionSchema = int(1, MAX_ID, 'expected a model version number');
 export const kSchema = int(1, 100);
 export const neighboursSchema = int(1, 500);
-export const limitSchema = int(1, 200);
+export const limitSchema = int(1, MAX_PAGE_SIZE);
 /** The catalog decides which sizes it renders; this only keeps the number sane. */
 export const thumbnailSizeSchema = int(1, 4096);
 export const cursorSchema = z.string().min(1).max(512);
@@ -119,6 +126,23 @@ export const addPaintingFields = z.object({
 });
 
 export const modelVersionBody = z.object({ modelVersion: versionSchema.optional() });
+
+// ---- path parameters and documented bodies ------------------------------------------------------
+
+export const idParams = z.object({ id: idSchema });
+export const versionParams = z.object({ version: versionSchema });
+export const jobIdParams = z.object({ id: jobIdSchema });
+
+/** A file part of a multipart body (documentation: multer reads it, the services validate it). */
+const filePart = z.string().meta({ format: 'binary', description: 'An image file: JPEG, PNG, WebP, GIF or TIFF' });
+
+export const imageForm = z.object({ image: filePart });
+export const addPaintingForm = addPaintingFields.extend({ image: filePart });
+/** `a` and `b`: each a file, or a painting id as a text field. */
+export const pairForm = z.object({ a: z.union([filePart, z.string()]), b: z.union([filePart, z.string()]) });
+/** Each side a painting id, or `{ paintingId }` / `{ uploadId }`. */
+const pairSide = z.union([idSchema, imageRefObject]);
+export const pairJson = z.object({ a: pairSide, b: pairSide });
 export const trainBody = z.object({
   preset: z.enum(PRESET_NAMES).optional(),
   epochs: int(1, 1000).optional(),

@@ -1,10 +1,13 @@
 /**
- * Per-client rate limiting: a token bucket per API key (when one is presented) or per IP address.
- * A bucket holds ten seconds' worth of requests, so short bursts pass and a sustained flood gets
- * 429 with Retry-After. Written here because it is a few lines over a Map; the popular middleware
- * would add a dependency for the same arithmetic.
+ * Per-client rate limiting: a token bucket per verified API key, and per client address for
+ * everything else — no key, or a key that matches none (a made-up key per request must not buy a
+ * fresh bucket). The address is `req.ip`, which follows the `trust proxy` setting
+ * (PAINTER_TRUST_PROXY). A bucket holds ten seconds' worth of requests, so short bursts pass and a
+ * sustained flood gets 429 with Retry-After. Written here because it is a few lines over a Map;
+ * the popular middleware would add a dependency for the same arithmetic, and would still need
+ * the key check to pick the bucket.
  */
-import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
 import { PainterError } from '../../src/errors.js';
 
@@ -16,12 +19,14 @@ interface Bucket {
 /** Buckets kept at most; full, idle ones are dropped first when the map grows past this. */
 const MAX_CLIENTS = 50_000;
 
-export function clientKey(apiKey: string | undefined, ip: string | undefined): string {
-  // Keys are hashed so they never sit in memory as themselves longer than the request.
-  return apiKey ? `key:${createHash('sha256').update(apiKey).digest('hex')}` : `ip:${ip ?? 'unknown'}`;
+/** Which verified key, if any, the headers carry: a digest, never the key itself. */
+export type KeyIdentity = (headers: IncomingHttpHeaders) => string | null;
+
+export function clientKey(verifiedKeyId: string | null, ip: string | undefined): string {
+  return verifiedKeyId ? `key:${verifiedKeyId}` : `ip:${ip ?? 'unknown'}`;
 }
 
-export function createRateLimit(perMinute: number, now: () => number = Date.now): RequestHandler {
+export function createRateLimit(perMinute: number, identify: KeyIdentity, now: () => number = Date.now): RequestHandler {
   const ratePerMs = perMinute / 60_000;
   const capacity = Math.max(1, Math.ceil(perMinute / 6));
   const buckets = new Map<string, Bucket>();
@@ -32,8 +37,7 @@ export function createRateLimit(perMinute: number, now: () => number = Date.now)
 
   return (req, res, next) => {
     if (perMinute <= 0) return next();
-    const header = req.get('x-api-key') ?? /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    const key = clientKey(header, req.ip);
+    const key = clientKey(identify(req.headers), req.ip);
     const t = now();
     let b = buckets.get(key);
     if (!b) {

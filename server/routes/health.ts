@@ -1,22 +1,31 @@
-import { Router } from 'express';
-import type { ServerLog } from '../http/errors.js';
-import type { RouteDeps } from './deps.js';
+import { liveness, readiness } from '../../src/shapes/health.js';
+import { defineRoute } from '../api/route.js';
 
-/** Liveness answers without touching anything; readiness asks the services. */
-export function healthRoutes({ services }: RouteDeps, log: ServerLog): Router {
-  const r = Router();
-  r.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  r.get('/readyz', async (_req, res) => {
-    try {
-      const ready = await services.health.ready();
+/** Liveness answers without touching anything; readiness asks the services. Both stay outside the rate limit. */
+export const healthRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/healthz',
+    access: 'public',
+    tag: 'Operations',
+    summary: 'Liveness: the process is up',
+    responses: { 200: { description: 'Up', schema: liveness } },
+    handle: () => ({ status: 'ok' }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/readyz',
+    access: 'public',
+    tag: 'Operations',
+    summary: 'Readiness: database reachable and an index loaded',
+    responses: { 200: { description: 'Ready', schema: readiness }, 503: { description: 'Not ready, with the reasons', schema: readiness } },
+    handle: async ({ res, services, deps }) => {
+      const ready = await services.health.ready().catch((e: Error) => {
+        // A probe must get "not ready", not a 500 that looks like a crash.
+        deps.log.warn(`readiness check failed: ${e.message}`);
+        return { ready: false, database: false, index: false, reasons: ['readiness check failed'] };
+      });
       res.status(ready.ready ? 200 : 503).json(ready);
-    } catch (e) {
-      // A probe must get "not ready", not a 500 that looks like a crash.
-      log.warn(`readiness check failed: ${(e as Error).message}`);
-      res.status(503).json({ ready: false, database: false, index: false, reasons: ['readiness check failed'] });
-    }
-  });
-  return r;
-}
+    },
+  }),
+];

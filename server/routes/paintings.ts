@@ -1,67 +1,133 @@
-import { Router } from 'express';
-import { bodyKind, queryImageFrom } from '../http/body.js';
+import { pageOf, removedPainting } from '../../src/shapes/catalog.js';
+import { apiSearch } from '../../src/shapes/search.js';
+import { defineRoute } from '../api/route.js';
+import { addedPaintingFrom, queryImageFrom } from '../http/body.js';
 import {
-  addPaintingFields,
+  addPaintingForm,
   compact,
   DEFAULT_K,
-  idSchema,
+  idParams,
+  imageForm,
+  imageRefSchema,
   nearestArtistsQuery,
   paintingsQuery,
-  parse,
   similarPaintingsQuery,
   thumbnailQuery,
   toFilters,
 } from '../http/params.js';
 import { sendImage } from '../http/send-file.js';
-import { requireFile } from '../http/upload.js';
-import type { RouteDeps } from './deps.js';
 
-export function paintingsRoutes({ services, uploads, requireApiKey }: RouteDeps): Router {
-  const r = Router();
-  const id = (raw: unknown) => parse(idSchema, raw, 'id');
+const imageErrors = ['IMAGE_MISSING', 'IMAGE_UNREADABLE', 'IMAGE_TOO_LARGE', 'PAINTING_NOT_FOUND', 'UPLOAD_NOT_FOUND', 'INDEX_NOT_READY'] as const;
 
-  r.get('/api/paintings', async (req, res) => {
-    res.json(await services.catalog.paintings(compact(parse(paintingsQuery, req.query))));
-  });
-  // Before '/:id' routes are matched: 'similar' is not an id.
-  r.post('/api/paintings/similar', uploads.image, async (req, res) => {
-    const q = parse(similarPaintingsQuery, req.query);
-    const image = queryImageFrom(req);
-    res.json(await services.query.similarPaintings(image, compact({ k: q.k, filters: toFilters(q) })));
-  });
-  r.get('/api/paintings/:id', async (req, res) => {
-    res.json(await services.catalog.painting(id(req.params.id)));
-  });
-  r.get('/api/paintings/:id/image', async (req, res) => {
-    const paintingId = id(req.params.id);
-    await sendImage(res, await services.catalog.imageFile(paintingId), paintingId);
-  });
-  r.get('/api/paintings/:id/thumbnail', async (req, res) => {
-    const paintingId = id(req.params.id);
-    const { size } = parse(thumbnailQuery, req.query);
-    await sendImage(res, await services.catalog.thumbnail(paintingId, size), paintingId);
-  });
-  r.get('/api/paintings/:id/nearest-artists', async (req, res) => {
-    const paintingId = id(req.params.id);
-    const q = parse(nearestArtistsQuery, req.query);
-    const image = { kind: 'painting', paintingId } as const;
-    res.json(await services.query.nearestArtists(image, compact({ k: q.k ?? DEFAULT_K, neighbours: q.neighbours, filters: toFilters(q) })));
-  });
-  r.get('/api/paintings/:id/similar', async (req, res) => {
-    const paintingId = id(req.params.id);
-    const q = parse(similarPaintingsQuery, req.query);
-    res.json(await services.query.similarPaintings({ kind: 'painting', paintingId }, compact({ k: q.k, filters: toFilters(q) })));
-  });
-  // The key is checked before the upload is buffered.
-  r.post('/api/paintings', requireApiKey, uploads.image, async (req, res) => {
-    bodyKind(req, ['multipart']);
-    const file = requireFile(req, 'image');
-    const { artist, ...optional } = parse(addPaintingFields, req.body ?? {});
-    const added = await services.catalog.addPainting({ ...file, artist, ...compact(optional) });
-    res.status(201).location(`/api/paintings/${added.id}`).json(added);
-  });
-  r.delete('/api/paintings/:id', requireApiKey, async (req, res) => {
-    res.json(await services.catalog.removePainting(id(req.params.id)));
-  });
-  return r;
-}
+export const paintingRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/paintings',
+    access: 'read',
+    tag: 'Catalog',
+    summary: 'Paintings, page by page',
+    query: paintingsQuery,
+    responses: { 200: { description: 'A page of paintings', schema: pageOf(apiSearch.paintingSummary, 'PaintingPage') } },
+    errors: ['CURSOR_INVALID'],
+    handle: ({ query, services }) => services.catalog.paintings(compact(query)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/paintings/similar',
+    access: 'read',
+    tag: 'Search',
+    summary: 'The k nearest paintings of an image',
+    query: similarPaintingsQuery,
+    body: { multipart: imageForm, json: imageRefSchema, required: true },
+    upload: 'image',
+    responses: { 200: { description: 'The nearest paintings, closest first', schema: apiSearch.similarPaintingsResult } },
+    errors: [...imageErrors],
+    handle: ({ req, query: q, services }) => services.query.similarPaintings(queryImageFrom(req), compact({ k: q.k, filters: toFilters(q) })),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/paintings/:id',
+    access: 'read',
+    tag: 'Catalog',
+    summary: 'One painting',
+    params: idParams,
+    responses: { 200: { description: 'The painting', schema: apiSearch.paintingSummary } },
+    errors: ['PAINTING_NOT_FOUND'],
+    handle: ({ params, services }) => services.catalog.painting(params.id),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/paintings/:id/image',
+    access: 'read',
+    tag: 'Catalog',
+    summary: "A painting's original image file",
+    params: idParams,
+    responses: { 200: { description: 'The image as stored', contentType: 'image/*' } },
+    errors: ['PAINTING_NOT_FOUND'],
+    handle: async ({ params, res, services }) => sendImage(res, await services.catalog.imageFile(params.id), params.id),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/paintings/:id/thumbnail',
+    access: 'read',
+    tag: 'Catalog',
+    summary: "A painting's JPEG thumbnail",
+    description: 'The longest side is `size` pixels (128, 256 or 512; default 256); made once, then served from the cache.',
+    params: idParams,
+    query: thumbnailQuery,
+    responses: { 200: { description: 'A JPEG thumbnail', contentType: 'image/jpeg' } },
+    errors: ['PAINTING_NOT_FOUND', 'IMAGE_UNREADABLE'],
+    handle: async ({ params, query, res, services }) => sendImage(res, await services.catalog.thumbnail(params.id, query.size), params.id),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/paintings/:id/nearest-artists',
+    access: 'read',
+    tag: 'Search',
+    summary: 'Nearest artists of a corpus painting',
+    params: idParams,
+    query: nearestArtistsQuery,
+    responses: { 200: { description: 'The nearest artists', schema: apiSearch.nearestArtistsResult } },
+    errors: ['PAINTING_NOT_FOUND', 'INDEX_NOT_READY'],
+    handle: ({ params, query: q, services }) =>
+      services.query.nearestArtists({ kind: 'painting', paintingId: params.id }, compact({ k: q.k ?? DEFAULT_K, neighbours: q.neighbours, filters: toFilters(q) })),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/paintings/:id/similar',
+    access: 'read',
+    tag: 'Search',
+    summary: 'The k nearest paintings of a corpus painting',
+    params: idParams,
+    query: similarPaintingsQuery,
+    responses: { 200: { description: 'The nearest paintings, closest first', schema: apiSearch.similarPaintingsResult } },
+    errors: ['PAINTING_NOT_FOUND', 'INDEX_NOT_READY'],
+    handle: ({ params, query: q, services }) => services.query.similarPaintings({ kind: 'painting', paintingId: params.id }, compact({ k: q.k, filters: toFilters(q) })),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/paintings',
+    access: 'admin',
+    tag: 'Catalog',
+    summary: 'Add a painting to the corpus and the live index',
+    body: { multipart: addPaintingForm, required: true },
+    upload: 'image',
+    responses: { 201: { description: 'The painting added', schema: apiSearch.paintingSummary, headers: { Location: 'Where the painting is' } } },
+    errors: ['IMAGE_MISSING', 'IMAGE_UNREADABLE', 'IMAGE_TOO_LARGE', 'PAINTING_DUPLICATE', 'DATASET_NOT_FOUND'],
+    handle: async ({ req, res, services }) => {
+      const added = await services.catalog.addPainting(addedPaintingFrom(req));
+      res.status(201).location(`/api/paintings/${added.id}`).json(added);
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/paintings/:id',
+    access: 'admin',
+    tag: 'Catalog',
+    summary: 'Remove a painting from the live index and the corpus',
+    params: idParams,
+    responses: { 200: { description: 'Removed', schema: removedPainting } },
+    errors: ['PAINTING_NOT_FOUND'],
+    handle: ({ params, services }) => services.catalog.removePainting(params.id),
+  }),
+];

@@ -1,27 +1,40 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { PainterError } from '../../src/errors.js';
 import type { QueryImage } from '../../src/search/types.js';
+import { apiSearch } from '../../src/shapes/search.js';
+import { defineRoute } from '../api/route.js';
 import { bodyKind, imageRef } from '../http/body.js';
-import { idSchema, parse } from '../http/params.js';
+import { idSchema, pairForm, pairJson, parse } from '../http/params.js';
 import { fileFrom } from '../http/upload.js';
-import type { RouteDeps } from './deps.js';
 
 const SIDES = ['a', 'b'] as const;
 
-/**
- * `POST /api/verify`: each of `a` and `b` is an uploaded file (multipart), a painting id (a
- * multipart text field, or a JSON number or string), or in JSON `{ paintingId }` / `{ uploadId }`.
- * A bare string is always a painting id, so a typo cannot turn into a lookup of some upload.
- */
-export function verifyRoutes({ services, uploads }: RouteDeps): Router {
-  const r = Router();
-  r.post('/api/verify', uploads.pair, async (req, res) => {
-    const kind = bodyKind(req, ['multipart', 'json']);
-    if (kind === 'none') throw new PainterError('IMAGE_MISSING', "Send 'a' and 'b' as multipart files or ids, or JSON { \"a\": …, \"b\": … }");
-    const [a, b] = SIDES.map((name) => (kind === 'multipart' ? formSide(req, name) : side(bodyField(req, name), name)));
-    res.json(await services.query.verify(a, b));
-  });
-  return r;
+export const verifyRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/verify',
+    access: 'read',
+    tag: 'Search',
+    summary: 'Do two paintings share a painter?',
+    description:
+      'Each of `a` and `b` is an uploaded file (multipart), a painting id (a multipart text field, or a JSON number or string), or in JSON `{ paintingId }` / `{ uploadId }`. A bare string is always a painting id. The decision uses the model\'s calibrated threshold.',
+    body: { multipart: pairForm, json: pairJson, required: true },
+    upload: 'pair',
+    responses: { 200: { description: 'The verdict', schema: apiSearch.verifyResult } },
+    errors: ['IMAGE_MISSING', 'IMAGE_UNREADABLE', 'IMAGE_TOO_LARGE', 'PAINTING_NOT_FOUND', 'UPLOAD_NOT_FOUND', 'INDEX_NOT_READY'],
+    handle: ({ req, services }) => {
+      const [a, b] = pairFrom(req);
+      return services.query.verify(a, b);
+    },
+  }),
+];
+
+/** The two sides of a verification, from a multipart or a JSON body. */
+function pairFrom(req: Request): [QueryImage, QueryImage] {
+  const kind = bodyKind(req, ['multipart', 'json']);
+  if (kind === 'none') throw new PainterError('IMAGE_MISSING', "Send 'a' and 'b' as multipart files or ids, or JSON { \"a\": …, \"b\": … }");
+  const [a, b] = SIDES.map((name) => (kind === 'multipart' ? formSide(req, name) : side(bodyField(req, name), name)));
+  return [a, b];
 }
 
 function formSide(req: Request, name: string): QueryImage {

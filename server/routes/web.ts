@@ -10,7 +10,7 @@ import express, { Router } from 'express';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-const CONTENT_SECURITY_POLICY = [
+export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   // blob: previews of the files chosen for upload, before they are sent.
   "img-src 'self' blob: data:",
@@ -24,6 +24,7 @@ export function webRoutes(dir: string = DEFAULT_WEB_DIR): Router {
   const r = Router();
   r.use((req, res, next) => {
     if (req.path.startsWith('/api/') || req.path === '/graphql') return next();
+    res.locals.route = 'static';
     res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.set('X-Content-Type-Options', 'nosniff');
     res.set('Referrer-Policy', 'same-origin');
@@ -31,7 +32,8 @@ export function webRoutes(dir: string = DEFAULT_WEB_DIR): Router {
   });
   if (!existsSync(join(dir, 'index.html'))) {
     // A checkout where the page was never built: say how to build it instead of a bare 404.
-    r.get(['/', '/index.html'], (_req, res) => {
+    r.use((req, res, next) => {
+      if (req.method !== 'GET' || (req.path !== '/' && req.path !== '/index.html')) return next();
       res.status(503).type('text/plain').send('The web page has not been built: run `npm run build:web` (npm start does it first).\n');
     });
     return r;

@@ -26,10 +26,11 @@ export class BackboneFeaturizer {
     private readonly model: BackboneFeatureModel,
     pooledDim: number,
     private readonly style: StyleStatisticsComputer[],
+    activationDims: number[],
   ) {
     this.backboneId = backboneIdOf(spec);
     this.inputSize = model.inputSize;
-    const layout = layoutOf(spec, pooledDim, style.map((s) => s.channels));
+    const layout = layoutOf(spec, pooledDim, style.map((s) => s.channels), activationDims);
     this.blocks = layout.blocks;
     this.dim = layout.dim;
   }
@@ -38,21 +39,24 @@ export class BackboneFeaturizer {
   static async create(spec: BackboneSpec = DEFAULT_BACKBONE_SPEC, inputSize = BASE_VIEW.size): Promise<BackboneFeaturizer> {
     if (isCombined(spec)) throw new TypeError('a featurizer runs one backbone: featurize each part of a combined spec');
     await ensureBackend();
+    const activations = spec.activations ?? [];
+    if (activations.length && inputSize !== BASE_VIEW.size) throw new RangeError(`a backbone spec with activations featurizes ${BASE_VIEW.size} px views only, not ${inputSize} px`);
     const model = await loadBackboneFeatureModel({
       variant: spec.variant,
-      layers: spec.styleLayers,
+      layers: [...spec.styleLayers, ...activations],
       inputSize,
       inputRange: spec.variant === 'MobileNetV2Mid' ? undefined : inputRangeOf(spec),
     });
-    // One dry run yields the pooled width and each tapped layer's channel count, and warms the kernels up.
+    // One dry run yields the pooled width and each tapped layer's shape, and warms the kernels up.
     const size = model.inputSize;
     const probe = model.run(tf.zeros([1, size, size, 3]) as tf.Tensor4D);
-    const channels = probe.layers.map((t) => t.shape[3]);
+    const shapes = probe.layers.map((t) => t.shape);
     const pooledDim = probe.pooled.shape[1];
     await probe.pooled.data();
     tf.dispose([probe.pooled, ...probe.layers]);
-    const style = channels.map((c) => new StyleStatisticsComputer(c, spec.style));
-    return new BackboneFeaturizer(spec, model, pooledDim, style);
+    const style = shapes.slice(0, spec.styleLayers.length).map((s) => new StyleStatisticsComputer(s[3], spec.style));
+    const activationDims = shapes.slice(spec.styleLayers.length).map((s) => s[1] * s[2] * s[3]);
+    return new BackboneFeaturizer(spec, model, pooledDim, style, activationDims);
   }
 
   decode(path: string, view: ViewSpec): Promise<Uint8Array> {
@@ -70,6 +74,10 @@ export class BackboneFeaturizer {
       const f = this.model.run(x);
       const parts: tf.Tensor2D[] = [f.pooled];
       f.layers.forEach((act, i) => {
+        if (i >= this.style.length) {
+          parts.push(tf.reshape(act, [images.length, -1]));
+          return;
+        }
         const st = this.style[i].compute(act);
         parts.push(st.mean, st.std, st.gram);
       });

@@ -39,6 +39,12 @@ export interface BackboneSpec {
   style: StyleOptions;
   /** Absent means [-1, 1], what every spec before this field was computed with. */
   inputRange?: InputRange;
+  /**
+   * Layers whose raw activations (NHWC, flattened) end the row as `<layer>.act` blocks: what a
+   * model that fine-tunes the backbone above that layer trains on. Their size is the base view's
+   * (224 px), so a spec with activations caches base-size views only.
+   */
+  activations?: string[];
 }
 
 /**
@@ -265,7 +271,7 @@ export interface RowLayout {
  * The row layout: the pooled final activation, then per tapped layer its channel means, stds and
  * projected Gram triangle. Every runtime derives it from this.
  */
-export function layoutOf(spec: BackboneSpec, pooledDim: number, channels: number[]): RowLayout {
+export function layoutOf(spec: BackboneSpec, pooledDim: number, channels: number[], activationDims: number[] = []): RowLayout {
   const blocks: FeatureBlock[] = [];
   let offset = 0;
   const add = (name: string, dim: number) => {
@@ -280,6 +286,7 @@ export function layoutOf(spec: BackboneSpec, pooledDim: number, channels: number
     add(`${p}.std`, d.std);
     add(`${p}.gram`, d.gram);
   });
+  (spec.activations ?? []).forEach((layer, i) => add(`${layer}.act`, activationDims[i]));
   return { dim: offset, blocks };
 }
 
@@ -297,10 +304,12 @@ export function combinedLayout(spec: CombinedBackboneSpec, parts: RowLayout[]): 
 
 /** The layout of a loaded Keras backbone (its layers' channel counts), without running it. */
 export function backboneLayout(spec: BackboneSpec, keras: tf.LayersModel): RowLayout {
-  const channels = (name: string) => {
+  const shape = (name: string) => {
     const layer = keras.layers.find((l) => l.name === name);
     if (!layer) throw new Error(`layer ${name} not found in ${spec.variant}`);
-    return (layer.outputShape as number[])[3];
+    return layer.outputShape as number[];
   };
-  return layoutOf(spec, channels(BACKBONES[spec.variant].pooledLayer), spec.styleLayers.map(channels));
+  const channels = (name: string) => shape(name)[3];
+  const size = (name: string) => shape(name).slice(1).reduce((a, b) => a * b, 1);
+  return layoutOf(spec, channels(BACKBONES[spec.variant].pooledLayer), spec.styleLayers.map(channels), (spec.activations ?? []).map(size));
 }

@@ -97,11 +97,10 @@ export function applyView(square: Uint8Array, v: ViewSpec): Uint8Array {
   return out;
 }
 
-/** FNV-1a over a sample of the pixels: a per-image salt for the affine draw. */
+/** FNV-1a over every byte (about 0.3 ms at 224 px): a per-image salt for the affine draw. */
 function pixelHash(px: Uint8Array): number {
   let h = 0x811c9dc5;
-  const step = Math.max(1, Math.floor(px.length / 4096));
-  for (let i = 0; i < px.length; i += step) h = Math.imul(h ^ px[i], 0x01000193);
+  for (let i = 0; i < px.length; i++) h = Math.imul(h ^ px[i], 0x01000193);
   return h >>> 0;
 }
 
@@ -112,6 +111,21 @@ function pixelHash(px: Uint8Array): number {
 export const VIEW_SETS = {
   center: [BASE_VIEW],
   flip: [BASE_VIEW, { size: 224, flip: true }],
+  /**
+   * The reference's augmentations as fixed views: the mirror, two draws of its random affine
+   * (rotation, zoom, translation, flips), a closer look at the centre and two corners, and the
+   * whole painting upsampled to 448 px so the early layers see brushwork at a finer scale.
+   */
+  standard: [
+    BASE_VIEW,
+    { size: 224, flip: true },
+    { size: 224, affineSeed: 1 },
+    { size: 224, affineSeed: 2 },
+    { size: 224, crop: { scale: 0.5, x: 0.5, y: 0.5 } },
+    { size: 224, crop: { scale: 0.75, x: 0, y: 0 } },
+    { size: 224, crop: { scale: 0.75, x: 1, y: 1 } },
+    { size: 448 },
+  ],
 } satisfies Record<string, ViewSpec[]>;
 
 export type ViewSetName = keyof typeof VIEW_SETS;

@@ -16,9 +16,15 @@ import { pgExecutor, pgliteExecutor } from './sql-executor.js';
 
 export type { PrismaClient };
 
+/** Direct access for what Prisma cannot do (backups: a snapshot transaction, PGlite's own dump). */
+export type RawDatabase =
+  | { kind: 'postgres'; pool: pg.Pool; connectionString: string; schema?: string }
+  | { kind: 'embedded'; pglite: PGlite; dir: string };
+
 export interface Database {
   prisma: PrismaClient;
   kind: 'postgres' | 'embedded';
+  raw: RawDatabase;
   /** What opening the database migrated. */
   migrations: MigrationResult;
   /** Idempotent. */
@@ -116,6 +122,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   return {
     prisma,
     kind: 'postgres',
+    raw: { kind: 'postgres', pool, connectionString, ...(schema ? { schema } : {}) },
     migrations,
     close: () =>
       (closed ??= (async () => {
@@ -152,6 +159,7 @@ async function openEmbedded(dir: string, options: OpenDatabaseOptions): Promise<
   return {
     prisma,
     kind: 'embedded',
+    raw: { kind: 'embedded', pglite, dir },
     migrations,
     close: () =>
       (closed ??= (async () => {

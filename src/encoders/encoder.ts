@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadImageTensorData } from '../images/preprocess.js';
 import { toEmbeddingSpace, normaliseRows } from './embedding-space.js';
-import { applyFeatureTransform, type FeatureTransform } from './feature-transform.js';
+import { applyFeatureTransform, blockByName, blockRows, type FeatureTransform } from './feature-transform.js';
 import type { ResidentBackbone } from '../backbone/resident-worker.js';
 import type { FeatureRuntime } from '../backbone/extract.js';
 import { BASE_VIEW } from '../backbone/views.js';
@@ -139,6 +139,50 @@ export class HeadEncoder implements Encoder {
 
   dispose(): void {
     this.head.dispose();
+  }
+}
+
+/**
+ * A head that fine-tuned the backbone above a cut: the model reads the cut's activation (a
+ * block of the cached row) and the frozen blocks, transformed.
+ */
+export class FineTunedEncoder implements Encoder {
+  readonly dim: number;
+
+  constructor(
+    readonly name: string,
+    private readonly model: tf.LayersModel,
+    private readonly transform: FeatureTransform,
+    private readonly activationBlock: string,
+    private readonly scale: number,
+    private readonly backbone: BackboneOptions = {},
+  ) {
+    this.dim = model.outputs[0].shape[1] as number;
+  }
+
+  async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
+    const f = await backboneFeatures(paths, this.backbone, onProgress);
+    const frozen = applyFeatureTransform(f.rows, f.dim, this.transform);
+    const acts = blockRows(f.rows, f.dim, blockByName(f.blocks, this.activationBlock));
+    const shape = this.model.inputs[0].shape.slice(1) as number[];
+    const actDim = shape.reduce((a, b) => a * b, 1);
+    const frozenDim = frozen.length / Math.max(paths.length, 1);
+    const out = new Float32Array(paths.length * this.dim);
+    for (let start = 0; start < paths.length; start += BATCH) {
+      const n = Math.min(BATCH, paths.length - start);
+      const emb = tf.tidy(() => {
+        const a = tf.tensor4d(acts.subarray(start * actDim, (start + n) * actDim), [n, ...shape] as [number, number, number, number]);
+        const x = tf.tensor2d(frozen.subarray(start * frozenDim, (start + n) * frozenDim), [n, frozenDim]);
+        return toEmbeddingSpace(this.model.predict([a, x]) as tf.Tensor2D, this.scale);
+      });
+      out.set(emb.dataSync() as Float32Array, start * this.dim);
+      emb.dispose();
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.model.dispose();
   }
 }
 

@@ -2,9 +2,10 @@
  * Builds an Encoder from a saved model folder, or one of the baselines that trained models are
  * compared against.
  */
+import type { Instruments } from '../instruments.js';
 import { buildCnn, buildHead } from './architectures.js';
 import { backboneCacheDir, DEFAULT_FEATURE_BLOCKS } from './backbone-defaults.js';
-import { BackboneFeatureEncoder, CnnEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
+import { BackboneFeatureEncoder, CnnEncoder, FineTunedEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
 import { loadLayersModel } from './model-files.js';
 import { backboneSpecOf, readManifest, type ModelManifest } from './model-manifest.js';
 import { DEFAULT_BACKBONE_SPEC, type FeatureSpec } from '../backbone/spec.js';
@@ -39,6 +40,7 @@ export interface InferenceEnvironment {
   threads?: number;
   maxBatch?: number;
   windowMs?: number;
+  instruments?: Instruments;
 }
 
 /** An ONNX-served encoder when the model has a verified export and the runtime allows it; null for tfjs. */
@@ -61,6 +63,7 @@ async function onnxEncoder(dir: string, manifest: ModelManifest, name: string, e
     threads: env.threads,
     maxBatch: env.maxBatch,
     windowMs: env.windowMs,
+    instruments: env.instruments,
   });
 }
 
@@ -78,7 +81,9 @@ export async function loadEncoder(dir: string, env: EncoderEnvironment): Promise
   const model = await loadLayersModel(dir);
   if (manifest.kind === 'head') {
     const spec = backboneSpecOf(manifest);
-    return new HeadEncoder(name, model, manifest.backbone!.featureTransform, manifest.embeddingScale, await backboneOptions(env, spec));
+    const options = await backboneOptions(env, spec);
+    if (manifest.fineTune) return new FineTunedEncoder(name, model, manifest.backbone!.featureTransform, `${manifest.fineTune.from}.act`, manifest.embeddingScale, options);
+    return new HeadEncoder(name, model, manifest.backbone!.featureTransform, manifest.embeddingScale, options);
   }
   return new CnnEncoder(name, model, manifest.inputSize, manifest.embeddingScale);
 }

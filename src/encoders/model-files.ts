@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PainterError } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
+// Saved models may hold it; it must be registered before one is loaded.
+import './block-normalization.js';
 
 /** A tensor with the name it is stored under (tfjs's own type is not exported by the umbrella package). */
 export interface NamedTensor {

@@ -36,6 +36,8 @@ export interface ModelManifest {
    * how its features feed the head (featureTransform.use: exactly the blocks the head reads).
    */
   backbone?: { id: string; spec?: FeatureSpec; featureTransform: FeatureTransform };
+  /** Head models that fine-tune the backbone: the cut whose cached activation the model's first input is. */
+  fineTune?: { from: string };
   /** Present once the model has been exported to ONNX. */
   onnx?: OnnxArtifact;
   /** The full training configuration (see training/config.ts). */

@@ -5,6 +5,7 @@
 import { PainterError } from '../errors.js';
 import { EMBEDDING_DIM, type ConvBlockSpec } from './architectures.js';
 import { DEFAULT_EMBEDDING_SCALE } from './embedding-space.js';
+import type { ViewSetName } from '../backbone/views.js';
 
 export const PRESET_NAMES = ['pretrained', 'small', 'seed'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -26,6 +27,10 @@ export interface TrainingDefaults {
   /** Cap on optimisation steps per epoch (0 = one pass over the training paintings). */
   stepsPerEpoch: number;
   augment: boolean;
+  /** Head presets: the named set of views cached per painting (see backbone/views.ts). */
+  views?: ViewSetName;
+  /** Head presets: fine-tune the backbone above this layer, at `lrScale` × the learning rate. */
+  fineTune?: { from: string; lrScale: number };
 }
 
 export interface PresetDefinition {

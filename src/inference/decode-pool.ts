@@ -3,6 +3,7 @@
  * Each request goes to the least-loaded worker; a worker that died is replaced on the next call.
  */
 import { availableParallelism } from 'node:os';
+import { NO_INSTRUMENTS, type Instruments } from '../instruments.js';
 import { startWorker } from '../util/start-worker.js';
 import { whenReady, WorkerClient } from '../util/worker-rpc.js';
 import type { DecodeRequest } from './decode-worker.js';
@@ -14,12 +15,15 @@ export class DecodePool {
   private readonly workers: Promise<WorkerClient<DecodeRequest, Uint8Array>>[];
   private closed = false;
 
-  private constructor(readonly size: number) {
+  private constructor(
+    readonly size: number,
+    private readonly instruments: Instruments,
+  ) {
     this.workers = Array.from({ length: size }, () => DecodePool.spawn());
   }
 
-  static async start(size = Math.min(2, availableParallelism())): Promise<DecodePool> {
-    const pool = new DecodePool(Math.max(1, size));
+  static async start(size = defaultDecodeWorkers(), instruments: Instruments = NO_INSTRUMENTS): Promise<DecodePool> {
+    const pool = new DecodePool(Math.max(1, size), instruments);
     await Promise.all(pool.workers);
     return pool;
   }
@@ -34,9 +38,14 @@ export class DecodePool {
   /** RGB bytes (NHWC) of one image, decoded as `spec` says; `name` labels it in errors. */
   async decode(input: string | Buffer, spec: DecodeSpec, name?: string): Promise<Uint8Array> {
     if (this.closed) throw new Error('decode pool closed');
-    const client = await this.pick();
-    // Buffers are copied to the worker (the caller keeps its own); paths travel as strings.
-    return client.call({ input: typeof input === 'string' ? input : new Uint8Array(input), spec, ...(name === undefined ? {} : { name }) });
+    this.instruments.decoding(1);
+    try {
+      const client = await this.pick();
+      // Buffers are copied to the worker (the caller keeps its own); paths travel as strings.
+      return await client.call({ input: typeof input === 'string' ? input : new Uint8Array(input), spec, ...(name === undefined ? {} : { name }) });
+    } finally {
+      this.instruments.decoding(-1);
+    }
   }
 
   async close(): Promise<void> {
@@ -53,4 +62,9 @@ export class DecodePool {
     for (const c of clients) if (c?.alive && (!best || c.load < best.load)) best = c;
     return best ?? (await this.workers[0]);
   }
+}
+
+/** Two decode workers, or one per core on a single-core machine. */
+export function defaultDecodeWorkers(): number {
+  return Math.min(2, availableParallelism());
 }

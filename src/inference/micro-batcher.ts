@@ -21,6 +21,13 @@ export interface MicroBatcherOptions<T extends Items> {
   windowMs: number;
   /** Batches allowed to run at once (one per inference worker). */
   concurrency?: number;
+  /** Told when items join or leave the queue, and when a batch has run. */
+  observer?: BatchObserver;
+}
+
+export interface BatchObserver {
+  queued(delta: number): void;
+  ran(size: number, seconds: number): void;
 }
 
 /** Runs `n` items laid out back to back; returns n output rows back to back. */
@@ -93,6 +100,7 @@ export class MicroBatcher<T extends Items = Float32Array> {
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ item, announced, resolve, reject });
+      this.opts.observer?.queued(1);
       this.schedule();
     });
   }
@@ -117,6 +125,8 @@ export class MicroBatcher<T extends Items = Float32Array> {
     if (this.queue.length === 0 || this.running >= (this.opts.concurrency ?? 1)) return;
     const batch = this.queue.splice(0, this.opts.maxBatch);
     const n = batch.length;
+    this.opts.observer?.queued(-n);
+    const started = performance.now();
     const length = n * this.opts.itemLength;
     const input = this.opts.allocate ? this.opts.allocate(length) : (new Float32Array(length) as T);
     batch.forEach((w, i) => input.set(w.item, i * this.opts.itemLength));
@@ -127,6 +137,7 @@ export class MicroBatcher<T extends Items = Float32Array> {
     this.run(input, n)
       .then(
         (out) => {
+          this.opts.observer?.ran(n, (performance.now() - started) / 1000);
           const dim = out.length / n;
           if (!Number.isInteger(dim)) throw new Error(`a batch of ${n} returned ${out.length} values`);
           batch.forEach((w, i) => w.resolve(out.slice(i * dim, (i + 1) * dim)));

@@ -3,7 +3,9 @@
  * requests are micro-batched, and the sessions run in worker threads — the event loop only
  * moves buffers.
  */
+import { INFERENCE_DEFAULTS } from '../config.js';
 import type { EmbedProgress, Encoder } from '../encoders/encoder.js';
+import { NO_INSTRUMENTS, type Instruments } from '../instruments.js';
 import type { DecodePool } from './decode-pool.js';
 import { decodedLength, inputDivisor, type DecodeSpec } from './decode-spec.js';
 import { InferencePool } from './inference-pool.js';
@@ -21,6 +23,7 @@ export interface OnnxEncoderOptions {
   threads?: number;
   maxBatch?: number;
   windowMs?: number;
+  instruments?: Instruments;
 }
 
 export class OnnxEncoder implements Encoder {
@@ -36,18 +39,24 @@ export class OnnxEncoder implements Encoder {
     this.dim = opts.dim;
     const { size } = opts.decode;
     const divisor = inputDivisor(opts.decode);
+    const instruments = opts.instruments ?? NO_INSTRUMENTS;
     this.batcher = new MicroBatcher<Uint8Array>((input, n) => pool.run(input, [n, size, size, 3], divisor), {
       itemLength: decodedLength(opts.decode),
       allocate: (length) => new Uint8Array(length),
-      maxBatch: opts.maxBatch ?? 16,
-      windowMs: opts.windowMs ?? 4,
+      maxBatch: this.maxBatch,
+      windowMs: opts.windowMs ?? INFERENCE_DEFAULTS.batchWindowMs,
       concurrency: pool.size,
+      observer: { queued: (d) => instruments.batchQueue(d), ran: (n, seconds) => instruments.encoderBatch('onnx', n, seconds) },
     });
   }
 
   static async create(opts: OnnxEncoderOptions): Promise<OnnxEncoder> {
     const pool = await InferencePool.start({ modelPath: opts.modelPath, sessions: opts.sessions ?? 1, threads: opts.threads });
     return new OnnxEncoder(pool, opts);
+  }
+
+  private get maxBatch(): number {
+    return this.opts.maxBatch ?? INFERENCE_DEFAULTS.maxBatch;
   }
 
   get batchStats(): BatchStats {
@@ -58,7 +67,7 @@ export class OnnxEncoder implements Encoder {
   async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
     const out = new Float32Array(paths.length * this.dim);
     // A bounded window of images in flight: enough to fill batches, never the whole corpus in memory.
-    const inFlight = Math.max(2, (this.opts.maxBatch ?? 16) * 2 * (this.opts.sessions ?? 1));
+    const inFlight = Math.max(2, this.maxBatch * 2 * (this.opts.sessions ?? 1));
     let next = 0;
     let done = 0;
     let failed = false;

@@ -10,6 +10,7 @@ import {
   activation,
   add,
   batchNorm,
+  blockNormalization,
   batchNormParams,
   concatenate,
   config,
@@ -47,6 +48,7 @@ export const SUPPORTED_LAYERS = [
   'Flatten',
   'Dense',
   'Dropout',
+  'BlockNormalization',
 ] as const;
 
 const FOLDABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
@@ -63,6 +65,13 @@ function isLinear(layer: Layer): boolean {
   return a == null || a === 'linear';
 }
 
+/** A model's layer by name; exporting needs it to exist. */
+export function layerNamed(model: tf.LayersModel, name: string): Layer {
+  const l = model.layers.find((x) => x.name === name);
+  if (!l) throw new Error(`Cannot export: model "${model.name}" has no layer "${name}"`);
+  return l;
+}
+
 /** The model's single input layer (from the symbolic tensor: a Sequential fills inputLayers only once built). */
 export function inputLayerOf(model: tf.LayersModel): Layer {
   if (model.inputs.length !== 1) throw new Error(`Cannot export model "${model.name}": it has ${model.inputs.length} inputs (only 1)`);
@@ -71,26 +80,31 @@ export function inputLayerOf(model: tf.LayersModel): Layer {
 
 /**
  * Converts what `targets` need, reading the model input from `input` (NCHW when rank 4).
- * Returns each converted layer's output tensor.
+ * `given` holds layers whose outputs are already in the graph (e.g. the inputs of a model with
+ * several, or a branch built by hand): they are read, not converted. Returns each converted
+ * layer's output tensor.
  */
-export function convertLayers(g: GraphBuilder, model: tf.LayersModel, input: GraphTensor, targets: Layer[]): Map<Layer, GraphTensor> {
-  const inputLayer = inputLayerOf(model);
+export function convertLayers(g: GraphBuilder, model: tf.LayersModel, input: GraphTensor | null, targets: Layer[], given: Map<Layer, GraphTensor> = new Map()): Map<Layer, GraphTensor> {
+  const known = new Map(given);
+  if (input) known.set(inputLayerOf(model), input);
+  const isInput = (l: Layer) => known.has(l) || l.getClassName() === 'InputLayer';
   const needed = new Set<Layer>();
   const stack = [...targets];
   while (stack.length) {
     const l = stack.pop()!;
-    if (needed.has(l) || l === inputLayer) continue;
+    if (needed.has(l) || known.has(l)) continue;
+    if (l.getClassName() === 'InputLayer') throw unsupported(l, 'a model input that was not given');
     needed.add(l);
     stack.push(...inboundLayers(l));
   }
   const consumers = new Map<Layer, Layer[]>();
   for (const l of model.layers) {
-    if (l === inputLayer) continue;
+    if (isInput(l)) continue;
     for (const src of inboundLayers(l)) consumers.set(src, [...(consumers.get(src) ?? []), l]);
   }
   const targetSet = new Set(targets);
 
-  const outputs = new Map<Layer, GraphTensor>([[inputLayer, input]]);
+  const outputs = new Map<Layer, GraphTensor>(known);
   const folded = new Set<Layer>();
   // model.layers is in topological order, so every input is converted before its consumers.
   for (const layer of model.layers) {
@@ -158,6 +172,9 @@ export function convertLayers(g: GraphBuilder, model: tf.LayersModel, input: Gra
         break;
       case 'Dropout':
         y = x; // inference: identity
+        break;
+      case 'BlockNormalization':
+        y = blockNormalization(g, layer, x);
         break;
       default:
         throw unsupported(layer, `layer type ${kind} is not supported (supported: ${SUPPORTED_LAYERS.join(', ')})`);

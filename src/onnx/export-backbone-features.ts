@@ -28,20 +28,15 @@ import {
   type BackboneSpec,
   type FeatureSpec,
 } from '../backbone/spec.js';
-import { convertLayers } from './convert-layers.js';
-import type { Layer } from './layer-converters.js';
+import { BASE_VIEW } from '../backbone/views.js';
+import { convertLayers, layerNamed } from './convert-layers.js';
+import type { GraphTensor, Layer } from './layer-converters.js';
 import { GraphBuilder } from './onnx-builder.js';
 
 export const PIXELS_INPUT = 'pixels';
 export const FEATURES_OUTPUT = 'features';
 /** Same epsilon as StyleStatisticsComputer. */
 const STD_EPSILON = 1e-8;
-
-function layerNamed(model: tf.LayersModel, name: string): Layer {
-  const l = model.layers.find((x) => x.name === name);
-  if (!l) throw new Error(`Cannot export the backbone: it has no layer "${name}"`);
-  return l;
-}
 
 /** Sign(v)·sqrt(|v|), as signedSqrt does. */
 function signedSqrt(g: GraphBuilder, v: string, base: string): string {
@@ -86,19 +81,32 @@ export interface GraphBlock {
 }
 
 /**
+/** Raw feature blocks by name, and the NCHW outputs of the spec's activation layers. */
+export type BackboneBlocks = Map<string, GraphBlock> & { activations?: Map<string, GraphTensor> };
+
+/**
  * Appends one backbone to `g`, reading NHWC pixels in 0..255 from `pixels`, and returns its raw
- * feature blocks by name, in BackboneFeaturizer's order (pooled, then per layer mean, std, gram).
- * `backbone` must be built for `inputSize` px. `scope` prefixes the names of the nodes it adds
- * beyond the Keras layers' own (two backbones in one graph).
+ * feature blocks by name, in BackboneFeaturizer's order (pooled, then per layer mean, std, gram,
+ * then activations), and the NCHW outputs of the activation layers. `backbone` must be built for
+ * `inputSize` px. `pooled: false` leaves the final activation out (a fine-tuned model computes
+ * its own); `scope` prefixes the names of the nodes it adds beyond the Keras layers' own (two
+ * backbones in one graph).
  */
-export function appendBackboneBlocks(g: GraphBuilder, backbone: tf.LayersModel, spec: BackboneSpec, pixels: string, inputSize: number, scope = ''): Map<string, GraphBlock> {
+export function appendBackboneBlocks(
+  g: GraphBuilder,
+  backbone: tf.LayersModel,
+  spec: BackboneSpec,
+  pixels: string,
+  inputSize: number,
+  opts: { pooled?: boolean; scope?: string } = {},
+): BackboneBlocks {
   checkInputSize(spec.variant, inputSize);
   const built = backbone.inputs[0].shape;
   if (built[1] !== inputSize || built[2] !== inputSize) {
     throw new Error(`Cannot export ${spec.variant} for ${inputSize} px from a model built for ${built[1]}×${built[2]}: load it with nsfwjsIOHandler(variant, { inputSize: ${inputSize} })`);
   }
   // tfjs receives NHWC, ONNX convolves NCHW.
-  const px = (base: string) => `${scope}${base}`;
+  const px = (base: string) => `${opts.scope ?? ''}${base}`;
   const scaled =
     inputRangeOf(spec) === '[0,1]'
       ? g.op('Div', [pixels, g.floatConst(px('px_scale'), [], [255])], {}, px('px_unit'))
@@ -106,11 +114,15 @@ export function appendBackboneBlocks(g: GraphBuilder, backbone: tf.LayersModel, 
   const nchw = { name: g.op('Transpose', [scaled], { perm: [0, 3, 1, 2] }, px('px_nchw')), rank: 4 };
   const outLayer = layerNamed(backbone, BACKBONES[spec.variant].pooledLayer);
   const taps = spec.styleLayers.map((n) => layerNamed(backbone, n));
-  const converted = convertLayers(g, backbone, nchw, [outLayer, ...taps]);
+  const activations = (spec.activations ?? []).map((n) => layerNamed(backbone, n));
+  if (activations.length && inputSize !== BASE_VIEW.size) throw new Error(`Cannot export activations for ${inputSize} px: a spec with activations takes ${BASE_VIEW.size} px views only`);
+  const withPooled = opts.pooled ?? true;
+  const converted = convertLayers(g, backbone, nchw, [...(withPooled ? [outLayer] : []), ...taps, ...activations]);
 
-  const blocks = new Map<string, GraphBlock>();
+  const blocks: BackboneBlocks = new Map<string, GraphBlock>();
+  blocks.activations = new Map(activations.map((l) => [l.name, converted.get(l)!]));
   const outChannels = (outLayer.outputShape as number[])[3];
-  blocks.set('pooled', { name: g.op('ReduceMean', [converted.get(outLayer)!.name], { axes: [2, 3], keepdims: 0 }, px('pooled')), dim: outChannels });
+  if (withPooled) blocks.set('pooled', { name: g.op('ReduceMean', [converted.get(outLayer)!.name], { axes: [2, 3], keepdims: 0 }, px('pooled')), dim: outChannels });
   spec.styleLayers.forEach((layerName, i) => {
     const [, h, w, c] = taps[i].outputShape as number[];
     const p = styleBlockName(spec.variant, layerName);
@@ -119,6 +131,12 @@ export function appendBackboneBlocks(g: GraphBuilder, backbone: tf.LayersModel, 
     blocks.set(`${p}.mean`, { name: stats.mean, dim: dims.mean });
     blocks.set(`${p}.std`, { name: stats.std, dim: dims.std });
     blocks.set(`${p}.gram`, { name: stats.gram, dim: dims.gram });
+  });
+  activations.forEach((layer) => {
+    // NHWC order, as tfjs flattens its activations.
+    const [, h, w, c] = layer.outputShape as number[];
+    const nhwc = g.op('Transpose', [converted.get(layer)!.name], { perm: [0, 2, 3, 1] }, px(`${layer.name}_nhwc`));
+    blocks.set(`${layer.name}.act`, { name: g.op('Reshape', [nhwc, g.int64Const(px(`${layer.name}_act_shape`), [0, h * w * c])], {}, px(`${layer.name}_act`)), dim: h * w * c });
   });
   return blocks;
 }
@@ -134,7 +152,7 @@ export function appendFeatureBlocks(g: GraphBuilder, backbones: tf.LayersModel[]
   if (!isCombined(spec)) return appendBackboneBlocks(g, backbones[0], parts[0], pixels, inputSize);
   const blocks = new Map<string, GraphBlock>();
   parts.forEach((part, i) => {
-    for (const [name, b] of appendBackboneBlocks(g, backbones[i], part, pixels, inputSize, `${part.variant}_`)) blocks.set(partBlockName(part.variant, name), b);
+    for (const [name, b] of appendBackboneBlocks(g, backbones[i], part, pixels, inputSize, { scope: `${part.variant}_` })) blocks.set(partBlockName(part.variant, name), b);
   });
   return blocks;
 }

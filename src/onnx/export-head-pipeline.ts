@@ -10,10 +10,11 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
-import { backbonesOf, type FeatureSpec } from '../backbone/spec.js';
-import type { FeatureTransform } from '../encoders/feature-transform.js';
-import { convertLayers } from './convert-layers.js';
-import { appendFeatureBlocks, PIXELS_INPUT } from './export-backbone-features.js';
+import { backbonesOf, isCombined, type FeatureSpec } from '../backbone/spec.js';
+import { blockScale, frozenBlocks, type FeatureTransform } from '../encoders/feature-transform.js';
+import { ACTIVATION_INPUT } from '../encoders/fine-tune.js';
+import { convertLayers, layerNamed } from './convert-layers.js';
+import { appendBackboneBlocks, appendFeatureBlocks, PIXELS_INPUT } from './export-backbone-features.js';
 import { appendEmbeddingSpace, OUTPUT_NAME } from './export-encoder.js';
 import type { Layer } from './layer-converters.js';
 import { GraphBuilder } from './onnx-builder.js';
@@ -33,18 +34,15 @@ export interface HeadPipelineParts {
 /** Same epsilon as normaliseBlocks. */
 const BLOCK_EPSILON = 1e-12;
 
-export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset?: number } = {}): Uint8Array {
-  const { backbone, spec, transform, head, embeddingScale, inputSize } = parts;
-  const opset = opts.opset ?? 13;
-  const g = new GraphBuilder();
-  const input = g.name(PIXELS_INPUT);
-  g.name(OUTPUT_NAME);
+export interface FineTunedPipelineParts extends HeadPipelineParts {
+  /** The cut: the backbone's layer whose activation the fine-tuned model's first input reads. */
+  from: string;
+}
 
-  const blocks = appendFeatureBlocks(g, Array.isArray(backbone) ? backbone : [backbone], spec, input, inputSize);
-
-  // applyFeatureTransform: each used block L2-normalised and scaled by 1/√(blocks), concatenated, centred.
-  const scale = 1 / Math.sqrt(transform.use.length);
-  const normalised = transform.use.map((name) => {
+/** applyFeatureTransform: each frozen block L2-normalised and scaled by 1/√(blocks), concatenated, centred. */
+function appendTransform(g: GraphBuilder, blocks: Map<string, { name: string; dim: number }>, transform: FeatureTransform): string {
+  const scale = blockScale(transform);
+  const normalised = frozenBlocks(transform).map((name) => {
     const b = blocks.get(name);
     const declared = transform.blocks.find((x) => x.name === name);
     if (!b || !declared) throw new Error(`Cannot export: feature block "${name}" is not produced by the backbone`);
@@ -55,6 +53,18 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
   });
   let features = normalised.length === 1 ? normalised[0] : g.op('Concat', normalised, { axis: 1 }, 'features');
   if (transform.mean) features = g.op('Sub', [features, g.floatConst('feature_mean', [transform.mean.length], transform.mean)], {}, 'features_c');
+  return features;
+}
+
+export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset?: number } = {}): Uint8Array {
+  const { backbone, spec, transform, head, embeddingScale, inputSize } = parts;
+  const opset = opts.opset ?? 13;
+  const g = new GraphBuilder();
+  const input = g.name(PIXELS_INPUT);
+  g.name(OUTPUT_NAME);
+
+  const blocks = appendFeatureBlocks(g, Array.isArray(backbone) ? backbone : [backbone], spec, input, inputSize);
+  const features = appendTransform(g, blocks, transform);
 
   const headOut = head.outputs[0].sourceLayer as Layer;
   let out = convertLayers(g, head, { name: features, rank: 2 }, [headOut]).get(headOut)!;
@@ -65,5 +75,36 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
     input: { name: input, shape: ['N', inputSize, inputSize, 3] },
     output: { name: OUTPUT_NAME, shape: ['N', head.outputs[0].shape[1] as number] },
     opset,
+  });
+}
+
+/**
+ * A model that fine-tuned the backbone above a cut: the frozen backbone up to the cut and its
+ * style taps, then the fine-tuned layers from the cut's activation to the normalised pooled
+ * block, then [pooled', frozen blocks transformed] through the head.
+ */
+export function exportFineTunedPipelineToOnnx(parts: FineTunedPipelineParts, opts: { opset?: number } = {}): Uint8Array {
+  const { spec, transform, head, embeddingScale, inputSize, from } = parts;
+  const backbone = Array.isArray(parts.backbone) ? parts.backbone : [parts.backbone];
+  if (isCombined(spec) || backbone.length !== 1) throw new Error('Cannot export: a fine-tuned model reads one backbone');
+  const g = new GraphBuilder();
+  const input = g.name(PIXELS_INPUT);
+  g.name(OUTPUT_NAME);
+
+  const blocks = appendBackboneBlocks(g, backbone[0], { ...spec, activations: [from] }, input, inputSize, { pooled: false });
+  const cut = blocks.activations!.get(from)!;
+  const pooledNorm = layerNamed(head, 'pooled_norm');
+  const top = convertLayers(g, head, null, [pooledNorm], new Map([[layerNamed(head, ACTIVATION_INPUT), cut]]));
+  const frozen = appendTransform(g, blocks, transform);
+  const joined = g.op('Concat', [top.get(pooledNorm)!.name, frozen], { axis: 1 }, 'head_input');
+  const dense = head.outputs[0].sourceLayer as Layer;
+  let out = convertLayers(g, head, null, [dense], new Map([[layerNamed(head, 'head_input'), { name: joined, rank: 2 }]])).get(dense)!;
+  if (embeddingScale) out = { name: appendEmbeddingSpace(g, out.name, embeddingScale), rank: 2 };
+  g.opTo('Identity', [out.name], OUTPUT_NAME);
+  return g.encode({
+    graphName: `${spec.variant}-fine-tuned-head`,
+    input: { name: input, shape: ['N', inputSize, inputSize, 3] },
+    output: { name: OUTPUT_NAME, shape: ['N', head.outputs[0].shape[1] as number] },
+    opset: opts.opset ?? 13,
   });
 }

@@ -15,7 +15,7 @@ import { PainterError } from '../errors.js';
 import type { DecodeSpec } from '../inference/decode-spec.js';
 import { sha256, sha256File, writeFileAtomic } from '../util/files.js';
 import { exportToOnnx } from './export-encoder.js';
-import { exportHeadPipelineToOnnx } from './export-head-pipeline.js';
+import { exportFineTunedPipelineToOnnx, exportHeadPipelineToOnnx } from './export-head-pipeline.js';
 
 export const ONNX_FILE = 'encoder.onnx';
 
@@ -34,10 +34,14 @@ export async function buildOnnx(dir: string, manifest: ModelManifest): Promise<U
     const backbones: tf.LayersModel[] = [];
     try {
       for (const part of backbonesOf(spec)) backbones.push(await tf.loadLayersModel(nsfwjsIOHandler(part.variant, { inputSize: BASE_VIEW.size })));
+      const transform = manifest.backbone!.featureTransform;
+      if (manifest.fineTune) {
+        return exportFineTunedPipelineToOnnx({ backbone: backbones, spec, transform, head: model, embeddingScale: manifest.embeddingScale, inputSize: BASE_VIEW.size, from: manifest.fineTune.from });
+      }
       return exportHeadPipelineToOnnx({
         backbone: backbones,
         spec,
-        transform: manifest.backbone!.featureTransform,
+        transform,
         head: model,
         embeddingScale: manifest.embeddingScale,
         inputSize: BASE_VIEW.size,

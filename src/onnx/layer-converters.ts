@@ -206,6 +206,16 @@ export function concatenate(g: GraphBuilder, layer: Layer, xs: GraphTensor[]): G
   return { name: g.op('Concat', xs.map((x) => x.name), { axis: onnxAxis }, layer.name), rank };
 }
 
+/** BlockNormalization: x · scale / sqrt(Σx² + 1e-12) over the last axis of a [N, dim] tensor. */
+export function blockNormalization(g: GraphBuilder, layer: Layer, x: GraphTensor): GraphTensor {
+  if (x.rank !== 2) throw unsupported(layer, `rank-${x.rank} input (only [N, dim])`);
+  const scale = config(layer).scale as number;
+  const sum = g.op('ReduceSum', [g.op('Mul', [x.name, x.name], {}, `${layer.name}_sq`), g.int64Const(`${layer.name}_axes`, [1])], { keepdims: 1 }, `${layer.name}_ss`);
+  const norm = g.op('Sqrt', [g.op('Add', [sum, g.floatConst(`${layer.name}_eps`, [], [1e-12])], {}, `${layer.name}_ss_eps`)], {}, `${layer.name}_norm`);
+  const unit = g.op('Div', [x.name, norm], {}, `${layer.name}_unit`);
+  return { name: g.op('Mul', [unit, g.floatConst(`${layer.name}_scale`, [], [scale])], {}, layer.name), rank: 2 };
+}
+
 /** Add of several same-shaped tensors (residual connections). */
 export function add(g: GraphBuilder, layer: Layer, xs: GraphTensor[]): GraphTensor {
   if (xs.length < 2) throw unsupported(layer, `${xs.length} inputs (Add needs two or more)`);

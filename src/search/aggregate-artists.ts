@@ -17,6 +17,9 @@ export const ARTIST_AGGREGATIONS: readonly ArtistAggregation[] = ['nearest', 'me
 /** Default ranking, chosen by top-1 accuracy on held-out artists (README, "Nearest artists"). */
 export const DEFAULT_AGGREGATION: ArtistAggregation = 'mean-top3';
 
+/** Paintings looked at when ranking artists: enough for several artists with several paintings each. */
+export const DEFAULT_NEIGHBOURS = 50;
+
 /** Temperature of the vote kernel, in embedding distance units (distances span 0–10). */
 const VOTE_TEMPERATURE = 0.5;
 

@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { CatalogRepository } from '../db/repositories/catalog-repository.js';
 import type { DatasetRepository } from '../db/repositories/dataset-repository.js';
+import { DEFAULT_PAGE_SIZE } from '../db/repositories/pagination.js';
 import type { IndexBuildRepository } from '../db/repositories/index-build-repository.js';
 import type { Page, PaintingSplit } from '../db/types.js';
 import { PainterError } from '../errors.js';
@@ -49,7 +50,7 @@ export class CatalogService {
   }
 
   artists(page: { limit?: number; after?: string | null; split?: 'train' | 'test'; search?: string }) {
-    return this.repo.artistsPage({ ...page, limit: page.limit ?? 50, after: page.after ?? undefined });
+    return this.repo.artistsPage({ ...page, limit: page.limit ?? DEFAULT_PAGE_SIZE, after: page.after ?? undefined });
   }
 
   artist(id: number) {
@@ -57,7 +58,7 @@ export class CatalogService {
   }
 
   async paintings(page: { limit?: number; after?: string | null; artistId?: number; split?: PaintingSplit; style?: string }): Promise<Page<PaintingSummary>> {
-    const result = await this.repo.paintingsPage({ ...page, limit: page.limit ?? 50, after: page.after ?? undefined });
+    const result = await this.repo.paintingsPage({ ...page, limit: page.limit ?? DEFAULT_PAGE_SIZE, after: page.after ?? undefined });
     return { items: result.items.map(toSummary), nextCursor: result.nextCursor };
   }
 

@@ -9,30 +9,13 @@ import { PainterError } from '../errors.js';
 import { layoutInWorker } from '../projection/layout-in-worker.js';
 import { Rng } from '../util/random.js';
 import type { LiveIndex, ServingIndex } from './live-index.js';
-import { toSummary } from './painting-summary.js';
+import type { EmbeddingMap, EmbeddingMapPoint } from '../shapes/embedding-map.js';
 
 export const MAP_DEFAULT_POINTS = 1000;
 export const MAP_MAX_POINTS = 2000;
 const SAMPLE_SEED = 42;
 
-export interface EmbeddingMapPoint {
-  paintingId: number;
-  artistId: number;
-  artist: string;
-  title: string | null;
-  x: number;
-  y: number;
-  thumbnailUrl: string;
-}
-
-export interface EmbeddingMap {
-  method: 'umap';
-  modelVersion: number;
-  indexId: number;
-  /** Paintings in the index; `points` holds at most the requested sample of them. */
-  total: number;
-  points: EmbeddingMapPoint[];
-}
+export type { EmbeddingMap, EmbeddingMapPoint } from '../shapes/embedding-map.js';
 
 export class EmbeddingMapService {
   /** Key: index build and sample size. A failed computation is dropped so the next call retries. */
@@ -82,7 +65,6 @@ export class EmbeddingMapService {
         title: p.title,
         x: coordinates[2 * i],
         y: coordinates[2 * i + 1],
-        thumbnailUrl: toSummary(p).thumbnailUrl,
       });
     });
     return { method: 'umap', modelVersion: serving.modelVersion, indexId: serving.buildId, total: all.length, points };

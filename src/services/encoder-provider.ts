@@ -11,6 +11,7 @@ import { loadEncoder, type InferenceEnvironment } from '../encoders/load-encoder
 import { DecodePool } from '../inference/decode-pool.js';
 import { WEIGHTS_BIN } from '../encoders/model-files.js';
 import { PainterError } from '../errors.js';
+import { NO_INSTRUMENTS, type Instruments } from '../instruments.js';
 import { sha256File } from '../util/files.js';
 import type { ResidentBackbone } from '../backbone/resident-worker.js';
 import { backboneIdOf } from '../backbone/spec.js';
@@ -24,7 +25,10 @@ export class EncoderProvider {
   private readonly residents = new Map<string, Promise<ResidentBackbone>>();
   private decodePool: Promise<DecodePool> | null = null;
 
-  constructor(private readonly cfg: EncoderConfig) {}
+  constructor(
+    private readonly cfg: EncoderConfig,
+    private readonly instruments: Instruments = NO_INSTRUMENTS,
+  ) {}
 
   private get runtime(): InferenceRuntime {
     return this.cfg.inference ?? 'auto';
@@ -39,6 +43,7 @@ export class EncoderProvider {
       threads: this.cfg.inferenceThreads,
       maxBatch: this.cfg.maxBatch,
       windowMs: this.cfg.batchWindowMs,
+      instruments: this.instruments,
     };
   }
 
@@ -56,7 +61,7 @@ export class EncoderProvider {
 
   /** The shared decode pool; a pool that failed to start is forgotten, so the next call retries. */
   private startDecodePool(): Promise<DecodePool> {
-    const pool = DecodePool.start(this.cfg.decodeWorkers);
+    const pool = DecodePool.start(this.cfg.decodeWorkers, this.instruments);
     pool.catch(() => {
       if (this.decodePool === pool) this.decodePool = null;
     });

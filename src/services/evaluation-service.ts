@@ -12,6 +12,9 @@ import { DEFAULT_PRESET } from '../encoders/presets.js';
 import { evaluateEmbeddings, type EvaluationResult } from '../evaluation/evaluate-embeddings.js';
 import type { LabelledItem } from '../evaluation/pairs.js';
 import { PainterError } from '../errors.js';
+import { exactNeighbours } from '../evaluation/exact-neighbours.js';
+import { identificationAccuracy, type IdentificationResult } from '../evaluation/identify.js';
+import { DEFAULT_NEIGHBOURS } from '../search/aggregate-artists.js';
 
 export type SplitName = 'train' | 'validation' | 'test';
 
@@ -31,6 +34,8 @@ export interface EvaluateRequest {
 }
 
 export interface EvaluateReport extends EvaluationResult {
+  /** Top-1 / top-5 artist of each evaluated painting against the whole corpus (its own image left out). */
+  identification: IdentificationResult;
   subject: string;
   modelVersion: number | null;
   split: SplitName | null;
@@ -54,13 +59,24 @@ async function chooseEncoder(cfg: Config, models: Repositories['models'], req: E
   return { encoder: await loadEncoder(model.dir, env), subject: `v${model.version}`, modelVersion: model.version };
 }
 
-async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequest): Promise<{ paths: string[]; items: LabelledItem[]; dataset: string; datasetId: number | null }> {
+interface ChosenItems {
+  /** Every painting embedded: the evaluated ones and the corpus they are identified against. */
+  paths: string[];
+  items: LabelledItem[];
+  /** Indices into paths of the evaluated paintings (pairs, triplets and identification queries). */
+  evaluated: number[];
+  dataset: string;
+  datasetId: number | null;
+}
+
+async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequest): Promise<ChosenItems> {
   if (req.datasetPath) {
     const scan = await scanDataset(req.datasetPath, { onProgress: (d, t) => req.onProgress?.('scan', d, t) });
     if (scan.paintings.length === 0) throw new PainterError('DATASET_EMPTY', `No usable paintings in ${scan.root}`);
     return {
       paths: scan.paintings.map((p) => join(scan.root, p.relPath)),
       items: scan.paintings.map((p) => ({ artist: p.artist, style: p.style ?? null })),
+      evaluated: scan.paintings.map((_, i) => i),
       dataset: scan.root,
       datasetId: null,
     };
@@ -68,11 +84,14 @@ async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequ
   const dataset = req.datasetId !== undefined ? await datasets.findById(req.datasetId) : await datasets.latest();
   if (!dataset) throw new PainterError('DATASET_NOT_FOUND', 'No dataset imported yet: run `painter import DIR` or pass --dataset DIR');
   const split = req.split ?? 'test';
-  const paintings = await datasets.listPaintings(dataset.id, split);
-  if (paintings.length < 2) throw new PainterError('SPLIT_EMPTY', `The ${split} split of ${dataset.rootPath} has ${paintings.length} paintings`);
+  // The whole dataset is the corpus the split's paintings are identified against, as a served index holds it.
+  const paintings = await datasets.listPaintings(dataset.id);
+  const evaluated = paintings.flatMap((p, i) => (p.split === split ? [i] : []));
+  if (evaluated.length < 2) throw new PainterError('SPLIT_EMPTY', `The ${split} split of ${dataset.rootPath} has ${evaluated.length} paintings`);
   return {
     paths: paintings.map((p) => join(dataset.rootPath, p.relPath)),
     items: paintings.map((p) => ({ artist: p.artistSlug, style: p.style ?? null })),
+    evaluated,
     dataset: dataset.rootPath,
     datasetId: dataset.id,
   };
@@ -80,14 +99,22 @@ async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequ
 
 export async function evaluate(cfg: Config, repos: Pick<Repositories, 'models' | 'datasets' | 'evaluations'>, req: EvaluateRequest): Promise<EvaluateReport> {
   const started = performance.now();
-  const { paths, items, dataset, datasetId } = await chooseItems(repos.datasets, req);
+  const { paths, items, evaluated, dataset, datasetId } = await chooseItems(repos.datasets, req);
   const { encoder, subject, modelVersion } = await chooseEncoder(cfg, repos.models, req);
   try {
-    const embeddings = await encoder.embedFiles(paths, (d, t) => req.onProgress?.('embed', d, t));
-    const result = evaluateEmbeddings(embeddings, embeddings.length / paths.length, items, {
-      seed: req.seed ?? 42,
-      triplets: req.triplets ?? 10_000,
-    });
+    const corpus = await encoder.embedFiles(paths, (d, t) => req.onProgress?.('embed', d, t));
+    const dim = corpus.length / paths.length;
+    const embeddings = new Float32Array(evaluated.length * dim);
+    evaluated.forEach((i, r) => embeddings.set(corpus.subarray(i * dim, (i + 1) * dim), r * dim));
+    const scored = evaluated.map((i) => items[i]);
+    const pairs = evaluateEmbeddings(embeddings, dim, scored, { seed: req.seed ?? 42, triplets: req.triplets ?? 10_000 });
+    req.onProgress?.('identify', 0, evaluated.length);
+    const artistIds = new Map<string, number>();
+    const artistOf = items.map((it) => artistIds.get(it.artist) ?? artistIds.set(it.artist, artistIds.size).get(it.artist)!);
+    const neighbours = await exactNeighbours(corpus, dim, embeddings, DEFAULT_NEIGHBOURS, evaluated);
+    const identification = identificationAccuracy(neighbours, evaluated.map((i) => artistOf[i]), artistOf, paths.length);
+    req.onProgress?.('identify', evaluated.length, evaluated.length);
+    const result = { ...pairs, identification };
     const split = req.datasetPath ? null : (req.split ?? 'test');
     const saved = await repos.evaluations.save({
       modelVersion,

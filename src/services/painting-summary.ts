@@ -1,4 +1,4 @@
-/** How a stored painting is shown in API answers: its fields and where to fetch its pixels. */
+/** How a stored painting is shown in answers (the HTTP layer adds the URLs of its pixels). */
 import type { PaintingSplit } from '../db/types.js';
 import type { PaintingSummary } from '../search/types.js';
 
@@ -25,7 +25,5 @@ export function toSummary(p: PaintingRow): PaintingSummary {
     artist: p.artistName,
     width: p.width,
     height: p.height,
-    imageUrl: `/api/paintings/${p.id}/image`,
-    thumbnailUrl: `/api/paintings/${p.id}/thumbnail`,
   };
 }

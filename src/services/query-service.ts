@@ -11,7 +11,7 @@ import type { ModelVersion } from '../db/types.js';
 import { PaintingRows } from './painting-rows.js';
 import { PainterError } from '../errors.js';
 import { probabilitySame, type DistanceCalibration } from '../metrics/calibration.js';
-import { rankArtists, type ArtistAggregation, DEFAULT_AGGREGATION } from '../search/aggregate-artists.js';
+import { rankArtists, type ArtistAggregation, DEFAULT_AGGREGATION, DEFAULT_NEIGHBOURS } from '../search/aggregate-artists.js';
 import type {
   NearestArtistsResult,
   PaintingNeighbour,
@@ -27,8 +27,10 @@ import type { LiveIndex, ServingIndex } from './live-index.js';
 import { toSummary } from './painting-summary.js';
 import type { UploadStore } from './upload-store.js';
 
-/** Paintings looked at when ranking artists: enough for several artists with several paintings each. */
-export const DEFAULT_NEIGHBOURS = 50;
+export { DEFAULT_NEIGHBOURS };
+/** Artists a nearest-artists query answers with, and paintings a similar-paintings query, unless asked otherwise. */
+export const DEFAULT_K = 5;
+export const DEFAULT_SIMILAR = 10;
 
 /** Without a stored evaluation: a midpoint of the 0–10 distance range and a gentle slope. */
 const UNCALIBRATED = { threshold: 5, calibration: { intercept: 5, slope: -1 } satisfies DistanceCalibration };
@@ -72,7 +74,7 @@ export class QueryService {
     const started = performance.now();
     const serving = this.live.require();
     const query = await this.resolve(image, serving);
-    const k = options.k ?? 5;
+    const k = options.k ?? DEFAULT_K;
     const hits = this.search(serving, query, Math.max(options.neighbours ?? DEFAULT_NEIGHBOURS, k), options.filters);
     const neighbours = hits.map((h) => ({ ...h, artistId: serving.paintings.get(h.label)!.artistId }));
     const ranked = rankArtists(neighbours, this.aggregation).slice(0, k);
@@ -92,7 +94,7 @@ export class QueryService {
     const started = performance.now();
     const serving = this.live.require();
     const query = await this.resolve(image, serving);
-    const hits = this.search(serving, query, options.k ?? 10, options.filters);
+    const hits = this.search(serving, query, options.k ?? DEFAULT_SIMILAR, options.filters);
     const rows = await this.rows.get(serving, hits.map((h) => h.label));
     const paintings = hits.filter((h) => rows.has(h.label)).map((h) => ({ ...toSummary(rows.get(h.label)!), distance: h.distance }));
     return { paintings, query: this.info(serving, query, started) };

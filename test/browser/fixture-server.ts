@@ -41,7 +41,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       // Models, caches and the embedded database follow dataDir.
       dataDir: join(dir, 'data'),
       port: 0,
-      apiKeys: [API_KEY],
+      adminKeys: [API_KEY],
       rateLimitPerMinute: 0,
     },
   );

@@ -3,19 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/compute/backend.js';
 import { fusedBatchNormGradConfig, stockGradients } from '../../src/compute/wasm-kernels/index.js';
 import { Rng } from '../../src/util/random.js';
+import { normals, size } from './random-values.js';
 
 const EPS = 1e-3;
-
-function normals(rng: Rng, n: number, mean = 0, std = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = 1 - rng.next();
-    out[i] = mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
-  }
-  return out;
-}
-
-const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
 interface Chain {
   xShape: number[];

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/compute/backend.js';
 import { conv2DBackpropFilterConfig } from '../../src/compute/wasm-kernels/index.js';
 import { Rng } from '../../src/util/random.js';
+import { normals, size } from './random-values.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -27,17 +28,6 @@ const CASES: Case[] = [
     pad: [[0, 0], [1, 2], [0, 1], [0, 0]],
   },
 ];
-
-function normals(rng: Rng, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = 1 - rng.next();
-    out[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
-  }
-  return out;
-}
-
-const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
 function inputsFor(c: Case, seed: number) {
   const rng = new Rng(seed);

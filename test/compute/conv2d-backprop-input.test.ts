@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/compute/backend.js';
 import { stockWasmKernels } from '../../src/compute/wasm-kernels/index.js';
 import { Rng } from '../../src/util/random.js';
+import { normals, size } from './random-values.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -22,17 +23,6 @@ const CASES: Case[] = [
   // Padding wider than the filter has no forward-convolution equivalent: exercises the fallback.
   { name: 'padding wider than the filter (fallback)', x: [1, 4, 4, 2], filter: [2, 2, 2, 2], strides: [1, 1], pad: [[0, 0], [3, 3], [2, 2], [0, 0]] },
 ];
-
-function normals(rng: Rng, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = 1 - rng.next();
-    out[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
-  }
-  return out;
-}
-
-const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
 function setup(c: Case, seed: number) {
   const rng = new Rng(seed);

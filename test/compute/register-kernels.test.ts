@@ -9,6 +9,8 @@ import {
 } from '../../src/compute/wasm-kernels/index.js';
 
 const REPLACED = [tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.BatchMatMul];
+/** Kernels the wasm backend lacks, registered outright. */
+const PROVIDED = [tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput, tf.DepthwiseConv2dNativeBackpropFilter];
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -20,7 +22,7 @@ describe('registerWasmTrainingKernels', () => {
     expect(tf.getKernel(tf.BatchMatMul, 'wasm')).toBeUndefined();
     const stockGrad = tf.getGradient(tf.FusedBatchNorm);
     registerWasmTrainingKernels();
-    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeDefined();
+    for (const k of PROVIDED) expect(tf.getKernel(k, 'wasm'), k).toBeDefined();
     expect(tf.getGradient(tf.FusedBatchNorm)).toBe(fusedBatchNormGradConfig);
     expect(stockGradients[tf.FusedBatchNorm]).toBe(stockGrad);
     for (const k of REPLACED) expect(stockWasmKernels[k]).toBeUndefined();
@@ -38,11 +40,11 @@ describe('registerWasmTrainingKernels', () => {
 
   it('is idempotent and silent', () => {
     const warn = vi.spyOn(console, 'warn');
-    const before = [tf.Conv2DBackpropFilter, ...REPLACED].map((k) => tf.getKernel(k, 'wasm'));
+    const before = [...PROVIDED, ...REPLACED].map((k) => tf.getKernel(k, 'wasm'));
     const stockBefore = REPLACED.map((k) => stockWasmKernels[k]);
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect([tf.Conv2DBackpropFilter, ...REPLACED].map((k) => tf.getKernel(k, 'wasm'))).toEqual(before);
+    expect([...PROVIDED, ...REPLACED].map((k) => tf.getKernel(k, 'wasm'))).toEqual(before);
     expect(REPLACED.map((k) => stockWasmKernels[k])).toEqual(stockBefore);
     expect(tf.getGradient(tf.FusedBatchNorm)).toBe(fusedBatchNormGradConfig);
     expect(warn).not.toHaveBeenCalled();

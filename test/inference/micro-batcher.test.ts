@@ -27,6 +27,20 @@ describe('MicroBatcher', () => {
     expect(b.stats).toEqual({ batches: 1, items: 3, largest: 3 });
   });
 
+  it('tells its observer the queue depth and each batch it ran', async () => {
+    const r = recordingRunner(5);
+    let depth = 0;
+    const depths: number[] = [];
+    const ran: number[] = [];
+    const observer = { queued: (d: number) => depths.push((depth += d)), ran: (n: number, seconds: number) => (expect(seconds).toBeGreaterThan(0), ran.push(n)) };
+    const b = new MicroBatcher(r.run, { itemLength: 1, maxBatch: 2, windowMs: 50, observer });
+    await Promise.all([1, 2, 3, 4, 5].map((v) => b.submit(Float32Array.of(v))));
+    expect(ran).toEqual(r.sizes);
+    expect(ran.reduce((a, c) => a + c, 0)).toBe(5);
+    expect(Math.max(...depths)).toBeGreaterThanOrEqual(2);
+    expect(depth).toBe(0);
+  });
+
   it('starts a full batch at once, without waiting out the window', async () => {
     const r = recordingRunner();
     const b = new MicroBatcher(r.run, { itemLength: 1, maxBatch: 4, windowMs: 10_000 });

@@ -11,6 +11,7 @@ import { loadEncoder, type InferenceEnvironment } from '../../src/encoders/load-
 import { saveLayersModel } from '../../src/encoders/model-files.js';
 import { writeManifest } from '../../src/encoders/model-manifest.js';
 import { DecodePool } from '../../src/inference/decode-pool.js';
+import { InferencePool } from '../../src/inference/inference-pool.js';
 import { OnnxEncoder } from '../../src/inference/onnx-encoder.js';
 import { exportSavedModel, ONNX_FILE } from '../../src/onnx/export-model.js';
 import { errorOf } from '../db/helpers.js';
@@ -104,6 +105,22 @@ describe('OnnxEncoder', () => {
     expect((await errorOf(tfjs.embedBytes!(Buffer.from('plain text'), "'q.txt'"))).message).toMatch(/^'q\.txt' is not a readable image/);
     onnx.dispose();
     tfjs.dispose();
+  });
+
+  it('gives each batch its own rows when several wait for one session', async () => {
+    const session = await InferencePool.start({ modelPath: join(modelDir, ONNX_FILE), sessions: 1, threads: 1 });
+    try {
+      const px = SIZE * SIZE * 3;
+      const batch = (seed: number) => Uint8Array.from({ length: 2 * px }, (_, i) => (i * 31 + seed * 97) % 256);
+      const alone: Float32Array[] = [];
+      for (let b = 0; b < 16; b++) alone.push(await session.run(batch(b), [2, SIZE, SIZE, 3], 255));
+      // All posted at once: the later ones arrive while the first still waits to run.
+      const together = await Promise.all(alone.map((_, b) => session.run(batch(b), [2, SIZE, SIZE, 3], 255)));
+      together.forEach((rows, b) => expect(Array.from(rows)).toEqual(Array.from(alone[b])));
+      expect(Array.from(alone[0])).not.toEqual(Array.from(alone[1]));
+    } finally {
+      await session.close();
+    }
   });
 
   it('batches concurrent requests together', async () => {

@@ -78,7 +78,7 @@ for (const target of TARGETS) {
           dataDir: join(dir, 'data'),
           databaseUrl,
           port: 0,
-          apiKeys: [KEY],
+          adminKeys: [KEY],
           maxUploadBytes: 2 * 1024 * 1024,
           rateLimitPerMinute: 0,
         },
@@ -319,7 +319,7 @@ for (const target of TARGETS) {
         seen.add(`${r.label} ${res.status}`);
       }
       // The run reaches the decoders and the GraphQL limits, not only the first gate.
-      expect([...seen]).toEqual(expect.arrayContaining(['mutated image 422', 'huge declared size 413', 'deep GraphQL 400', 'wide GraphQL 400', 'random bytes 422']));
+      expect([...seen]).toEqual(expect.arrayContaining(['mutated image 422', 'huge declared size 413', 'deep GraphQL 400', 'wide GraphQL 400', 'random bytes 422', 'rotating random key 401']));
       expect(serverErrors).toEqual([]);
       expect((await json('/api/artists/nearest', post({ paintingId: 2 }))).status).toBe(200);
     });

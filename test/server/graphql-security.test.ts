@@ -2,10 +2,13 @@
  * GraphQL mutations and their API key, error codes, invalid requests, the depth and cost limits,
  * CSRF prevention and the introspection switch.
  */
-import { getIntrospectionQuery } from 'graphql';
+import { buildSchema, getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PainterError } from '../../src/errors.js';
+import { typeDefs } from '../../server/graphql/schema.js';
 import { job, KEY, OTHER_KEY, startTestServer, type FakeServices, type TestServer } from './helpers.js';
+
+const READ_KEY = 'read-key-graphql';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -27,6 +30,11 @@ const mutations: { name: string; query: string; service: (s: FakeServices) => { 
   { name: 'removePainting', query: 'mutation { removePainting(id: "7") }', service: (s) => s.catalog.removePainting, args: [7], data: true },
 ];
 
+it('covers every mutation of the schema', () => {
+  const fields = Object.keys(buildSchema(typeDefs).getMutationType()!.getFields());
+  expect(mutations.map((m) => m.name).sort()).toEqual(fields.sort());
+});
+
 describe.each(mutations)('mutation $name', (m) => {
   it('refuses without a key: API_KEY_REQUIRED', async () => {
     const r = await t.gql(m.query);
@@ -37,8 +45,22 @@ describe.each(mutations)('mutation $name', (m) => {
 
   it('refuses a wrong key: API_KEY_INVALID', async () => {
     const r = await t.gql(m.query, undefined, { 'x-api-key': 'nope' });
-    expect(r.body.errors[0].extensions).toMatchObject({ code: 'API_KEY_INVALID', status: 403 });
+    expect(r.body.errors[0].extensions).toMatchObject({ code: 'API_KEY_INVALID', status: 401 });
     expect(m.service(t.services).mock.calls).toHaveLength(0);
+  });
+
+  it('refuses a read key: API_KEY_FORBIDDEN', async () => {
+    const withReaders = await startTestServer({ readKeys: [READ_KEY] });
+    try {
+      const r = await withReaders.gql(m.query, undefined, { 'x-api-key': READ_KEY });
+      expect(r.body.errors[0].extensions).toMatchObject({ code: 'API_KEY_FORBIDDEN', status: 403 });
+      expect(m.service(withReaders.services).mock.calls).toHaveLength(0);
+      // Queries are what a read key is for.
+      expect((await withReaders.gql('{ models { version } }', undefined, { 'x-api-key': READ_KEY })).body.errors).toBeUndefined();
+      expect((await withReaders.gql('{ models { version } }')).body.errors[0].extensions).toMatchObject({ code: 'API_KEY_REQUIRED', status: 401 });
+    } finally {
+      await withReaders.close();
+    }
   });
 
   it('runs with a key from either header', async () => {
@@ -65,7 +87,7 @@ describe('mutations', () => {
   });
 
   it('are all refused when no keys are configured', async () => {
-    const closed = await startTestServer({ apiKeys: [] });
+    const closed = await startTestServer({ adminKeys: [] });
     try {
       const r = await closed.gql('mutation { rebuildIndex { id } }', undefined, { 'x-api-key': KEY });
       expect(r.body.errors[0].extensions.code).toBe('API_KEY_REQUIRED');

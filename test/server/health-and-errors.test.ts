@@ -43,7 +43,26 @@ describe('errors', () => {
     const r = await t.call('/api/nowhere');
     expect(r.status).toBe(404);
     expect(r.body.error).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
-    expect((await t.call('/api/paintings', { method: 'PUT' })).body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('names the bound a number is out of, and a value of the wrong kind as such', async () => {
+    const huge = await t.call('/api/paintings/7/nearest-artists?k=1000000');
+    expect(huge).toMatchObject({ status: 400, body: { error: { code: 'INVALID_ARGUMENT', message: 'Invalid k: expected an integer from 1 to 100', details: { field: 'k' } } } });
+    expect((await t.call('/api/paintings/7/nearest-artists?k=0')).body.error.message).toBe('Invalid k: expected an integer from 1 to 100');
+    expect((await t.call('/api/paintings/7/nearest-artists?k=three')).body.error.message).toBe('Invalid k: expected an integer');
+    expect((await t.call('/api/artists?limit=500')).body.error.message).toBe('Invalid limit: expected an integer from 1 to 200');
+  });
+
+  it('answers a method a route does not take with 405 and Allow', async () => {
+    const put = await t.call('/api/paintings', { method: 'PUT' });
+    expect(put).toMatchObject({ status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED' } } });
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    // Not "Invalid id": 'nearest' is a route of its own, answering POST only.
+    const nearest = await t.call('/api/artists/nearest');
+    expect(nearest).toMatchObject({ status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED', message: 'GET is not answered at /api/artists/nearest: use POST' } } });
+    expect(nearest.headers.get('allow')).toBe('POST');
+    expect((await t.call('/api/paintings/similar')).status).toBe(405);
+    expect((await t.call('/api/jobs/train')).headers.get('allow')).toBe('POST');
   });
 
   it('answers malformed JSON with 400 BAD_REQUEST', async () => {

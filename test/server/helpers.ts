@@ -8,9 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi, type Mock } from 'vitest';
-import type { PaintingSummary } from '../../src/search/types.js';
 import { createApp, type CreateAppOptions } from '../../server/app.js';
-import type { ArtistSummary, Job, ModelSummary, RocEvaluation, ServerServices } from '../../server/services.js';
+import type { ArtistSummary, Job, ModelSummary, PaintingSummary, RocEvaluation, ServerServices } from '../../server/services.js';
 
 export const KEY = 'key-0123456789abcdef';
 export const OTHER_KEY = 'second-key-xyz';
@@ -95,6 +94,17 @@ export const embeddingMap = {
   total: 60,
   points: [{ paintingId: 7, artistId: 3, artist: 'Vincent van Gogh', title: 'Starry Night', x: 1.5, y: -0.25, thumbnailUrl: '/api/paintings/7/thumbnail' }],
 };
+export const backup = {
+  name: 'backup-2025-01-01T05-00-00-000Z',
+  dir: '/data/backups/backup-2025-01-01T05-00-00-000Z',
+  createdAt: '2025-01-01T05:00:00.000Z',
+  method: 'pglite-dump' as const,
+  modelVersions: [2],
+  indexBuild: 4,
+  addedPaintings: 0,
+  files: 5,
+  bytes: 123456,
+};
 export const upload = { id: '3f2a9c1e-0000-4000-8000-000000000001', width: 64, height: 48, expiresAt: '2025-01-02T00:00:00.000Z' };
 
 type Fakes<T> = { [G in keyof T]: { [M in keyof T[G]]: T[G][M] extends (...a: never[]) => unknown ? Mock<T[G][M]> : never } };
@@ -141,6 +151,7 @@ export function fakeServices(files: { image: string; thumb: string }): FakeServi
       get: vi.fn(async () => job),
       list: vi.fn(async () => [job]),
     },
+    backups: { create: vi.fn(async () => backup) },
     health: { ready: vi.fn(async () => ({ ready: true, database: true, index: true, reasons: [] })) },
   };
 }
@@ -155,15 +166,20 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(config: Partial<CreateAppOptions['config']> = {}, webDir?: string): Promise<TestServer> {
+export async function startTestServer(
+  config: Partial<CreateAppOptions['config']> = {},
+  webDir?: string,
+  extra: Pick<CreateAppOptions, 'logger' | 'metrics'> = {},
+): Promise<TestServer> {
   const files = imageFiles();
   const services = fakeServices(files);
   const log = { info: vi.fn<(m: string) => void>(), warn: vi.fn<(m: string) => void>() };
   const { app, close } = await createApp({
     services,
-    config: { apiKeys: [KEY, OTHER_KEY], maxUploadBytes: MAX_UPLOAD, graphqlIntrospection: true, ...config },
+    config: { adminKeys: [KEY, OTHER_KEY], maxUploadBytes: MAX_UPLOAD, graphqlIntrospection: true, ...config },
     log,
     webDir,
+    ...extra,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -26,10 +26,43 @@ describe('rate limit', () => {
     expect((await server.call('/api/models', { headers: { authorization: `Bearer ${OTHER_KEY}` } })).status).toBe(200);
   });
 
+  it('counts requests with made-up keys against the client address: rotating random keys buy no fresh bucket', async () => {
+    server = await startTestServer({ rateLimitPerMinute: 60 });
+    const statuses = async (n: number, headers: (i: number) => Record<string, string>) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await server!.call('/api/models', { headers: headers(i) })).status);
+      return out;
+    };
+    const plain = await statuses(30, () => ({}));
+    expect(plain.filter((s) => s === 200)).toHaveLength(10);
+    expect(plain.filter((s) => s === 429)).toHaveLength(20);
+    // The same address, a new invented key on every request (and in both headers): all limited.
+    const random = await statuses(30, (i): Record<string, string> => (i % 2 ? { 'x-api-key': `made-up-${i}-${Math.random()}` } : { authorization: `Bearer invented-${i}-${Math.random()}` }));
+    expect(random).toEqual(Array(30).fill(429));
+    // A key that verifies has a bucket of its own.
+    expect(await statuses(10, () => ({ 'x-api-key': KEY }))).toEqual(Array(10).fill(200));
+    expect((await server.call('/api/models', { headers: { 'x-api-key': KEY } })).status).toBe(429);
+  });
+
+  it('reads the client address from X-Forwarded-For only when trust proxy says so', async () => {
+    server = await startTestServer({ rateLimitPerMinute: 60 });
+    // Not trusted: a spoofed header per request changes nothing.
+    const spoofed: number[] = [];
+    for (let i = 0; i < 12; i++) spoofed.push((await server.call('/api/models', { headers: { 'x-forwarded-for': `203.0.113.${i}` } })).status);
+    expect(spoofed.filter((s) => s === 429)).toHaveLength(2);
+    await server.close();
+
+    server = await startTestServer({ rateLimitPerMinute: 60, trustProxy: ['loopback'] });
+    for (let i = 0; i < 10; i++) expect((await server.call('/api/models', { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(200);
+    expect((await server.call('/api/models', { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(429);
+    // Behind the trusted proxy, another client is another bucket.
+    expect((await server.call('/api/models', { headers: { 'x-forwarded-for': '203.0.113.2' } })).status).toBe(200);
+  });
+
   it('refills at the configured rate', () => {
     let t = 0;
-    const limit = createRateLimit(60, () => t);
-    const req = { get: () => undefined, ip: '10.0.0.1' } as never;
+    const limit = createRateLimit(60, () => null, () => t);
+    const req = { headers: {}, ip: '10.0.0.1' } as never;
     const run = () => {
       let err: unknown = null;
       const headers: Record<string, string> = {};

@@ -57,7 +57,9 @@ describe('EmbeddingMapService', () => {
     const map = await new EmbeddingMapService(fakeCatalog(), live).map();
     expect(map).toMatchObject({ method: 'umap', modelVersion: 3, indexId: 7, total: ARTISTS * PER_ARTIST });
     expect(map.points).toHaveLength(ARTISTS * PER_ARTIST);
-    expect(map.points[0]).toMatchObject({ paintingId: 100, artistId: 1, artist: 'Artist 1', title: 'Painting 100', thumbnailUrl: '/api/paintings/100/thumbnail' });
+    expect(map.points[0]).toMatchObject({ paintingId: 100, artistId: 1, artist: 'Artist 1', title: 'Painting 100' });
+    // Where the thumbnail is served is the HTTP layer's business.
+    expect(map.points[0]).not.toHaveProperty('thumbnailUrl');
     for (const p of map.points) expect(Number.isFinite(p.x) && Number.isFinite(p.y)).toBe(true);
 
     const byArtist = [1, 2, 3].map((a) => map.points.filter((p) => p.artistId === a));

@@ -1,7 +1,8 @@
 /**
  * Seeded hostile requests for the fuzz run: random bytes, real images of every format with
  * mutated bytes or headers, huge declared dimensions, wrong content types, missing fields, absurd
- * parameters and deep or wide GraphQL. Bounded by `count`, reproducible by `seed`.
+ * parameters, deep or wide GraphQL, and made-up API keys rotating on every request (reads, admin
+ * routes and GraphQL mutations). Bounded by `count`, reproducible by `seed`.
  */
 import sharp from 'sharp';
 import { Rng } from '../../src/util/random.js';
@@ -40,7 +41,7 @@ export async function fuzzRequests(count: number, seed: number): Promise<FuzzReq
   const out: FuzzRequest[] = [];
   const absurd = () => rng.pick(['0', '-1', '1e9', 'NaN', '', 'abc', '99999999999999999999', '1.5', '%00']);
   for (let i = 0; i < count; i++) {
-    const kind = rng.int(9);
+    const kind = rng.int(10);
     const form = new FormData();
     if (kind === 0) {
       const bytes = Buffer.from(Array.from({ length: rng.int(4096) }, () => rng.int(256)));
@@ -71,6 +72,17 @@ export async function fuzzRequests(count: number, seed: number): Promise<FuzzReq
       const depth = 5 + rng.int(200);
       const nested = 'artists(first: 1) { items { paintings(first: 1) { items { artistDetails { '.repeat(depth) + 'id' + ' } } } } }'.repeat(depth);
       out.push({ label: 'deep GraphQL', path: '/graphql', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ ${nested} }` }) } });
+    } else if (kind === 9) {
+      const key = Array.from({ length: 8 + rng.int(56) }, () => rng.pick([...'abcdefghijklmnopqrstuvwxyz0123456789-_'])).join('');
+      const headers: Record<string, string> = rng.next() < 0.5 ? { 'x-api-key': key } : { authorization: `Bearer ${key}` };
+      const target = rng.pick([
+        { path: '/api/models', init: { method: 'GET', headers } },
+        { path: '/api/index/rebuild', init: { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' } },
+        { path: '/api/paintings/1', init: { method: 'DELETE', headers } },
+        { path: '/metrics', init: { method: 'GET', headers } },
+        { path: '/graphql', init: { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation { rebuildIndex { id } }' }) } },
+      ]);
+      out.push({ label: 'rotating random key', ...target });
     } else {
       const aliases = Array.from({ length: 50 + rng.int(2000) }, (_, j) => `a${j}: nearestArtists(image: { paintingId: 1 }) { artists { artist } }`).join(' ');
       out.push({ label: 'wide GraphQL', path: '/graphql', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ ${aliases} }` }) } });

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { im2colTransposed, type PatchGeometry } from './im2col.js';
+import { im2colTransposed, patchGeometry } from './im2col.js';
 
 /** Patch matrices above this many floats are built a few images at a time to bound heap growth. */
 export const DEFAULT_MAX_PATCH_ELEMENTS = 1 << 24;
@@ -42,19 +42,7 @@ export function makeConv2DBackpropFilterKernel(maxPatchElements = DEFAULT_MAX_PA
       false,
       'channelsLast',
     );
-    const geometry: PatchGeometry = {
-      inHeight: info.inHeight,
-      inWidth: info.inWidth,
-      inChannels: info.inChannels,
-      outHeight: info.outHeight,
-      outWidth: info.outWidth,
-      filterHeight: info.filterHeight,
-      filterWidth: info.filterWidth,
-      strideHeight: info.strideHeight,
-      strideWidth: info.strideWidth,
-      padTop: info.padInfo.top,
-      padLeft: info.padInfo.left,
-    };
+    const geometry = patchGeometry(info);
     const k = info.filterHeight * info.filterWidth * info.inChannels;
     const outC = info.outChannels;
     const pixelsPerImage = info.outHeight * info.outWidth;

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { patchGeometry, type PatchGeometry } from './im2col.js';
 
 /** [fH, fW, inC, outC] → [fH, fW, outC, inC], rotated 180° in the spatial plane. */
 export function flipFilter(w: Float32Array, dst: Float32Array, fH: number, fW: number, inC: number, outC: number): void {
@@ -45,6 +46,32 @@ export function dilateNHWC(
   }
 }
 
+export interface TransposedPadding {
+  /** (outH − 1)·sH + 1 and (outW − 1)·sW + 1: dy spread onto the stride grid. */
+  dilatedHeight: number;
+  dilatedWidth: number;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * The padding of the stride-1 forward correlation of stride-dilated dy with the flipped filter
+ * that yields dx; null where a side would have to be negative (padding wider than the filter) or
+ * dy is empty, which that formulation cannot express.
+ */
+export function transposedPadding(g: Omit<PatchGeometry, 'inChannels'>): TransposedPadding | null {
+  const dilatedHeight = (g.outHeight - 1) * g.strideHeight + 1;
+  const dilatedWidth = (g.outWidth - 1) * g.strideWidth + 1;
+  const top = g.filterHeight - 1 - g.padTop;
+  const left = g.filterWidth - 1 - g.padLeft;
+  const bottom = g.inHeight + g.filterHeight - 1 - top - dilatedHeight;
+  const right = g.inWidth + g.filterWidth - 1 - left - dilatedWidth;
+  if (top < 0 || left < 0 || bottom < 0 || right < 0 || g.outHeight === 0 || g.outWidth === 0) return null;
+  return { dilatedHeight, dilatedWidth, top, bottom, left, right };
+}
+
 export function makeConv2DBackpropInputKernel(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
@@ -65,15 +92,9 @@ export function makeConv2DBackpropInputKernel(fallback: tf.KernelFunc): tf.Kerne
       'channelsLast',
     );
     const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-    const dilatedH = (info.outHeight - 1) * sH + 1;
-    const dilatedW = (info.outWidth - 1) * sW + 1;
-    const top = fH - 1 - info.padInfo.top;
-    const left = fW - 1 - info.padInfo.left;
-    const bottom = info.inHeight + fH - 1 - top - dilatedH;
-    const right = info.inWidth + fW - 1 - left - dilatedW;
-    if (top < 0 || left < 0 || bottom < 0 || right < 0 || info.outHeight === 0 || info.outWidth === 0) {
-      return fallback(args);
-    }
+    const padding = transposedPadding(patchGeometry(info));
+    if (padding == null) return fallback(args);
+    const { dilatedHeight: dilatedH, dilatedWidth: dilatedW, top, bottom, left, right } = padding;
 
     const conv = tf.getKernel(tf.Conv2D, 'wasm');
     if (conv == null) return fallback(args);

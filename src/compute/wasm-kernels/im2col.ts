@@ -4,6 +4,8 @@
  * Building the transpose directly lets the filter gradient be one untransposed matMul, which the
  * wasm BatchMatMul runs an order of magnitude faster than a transposeA product.
  */
+import type * as tf from '@tensorflow/tfjs';
+
 export interface PatchGeometry {
   inHeight: number;
   inWidth: number;
@@ -16,6 +18,23 @@ export interface PatchGeometry {
   strideWidth: number;
   padTop: number;
   padLeft: number;
+}
+
+/** The patch geometry of an NHWC convolution, as tfjs computes it. */
+export function patchGeometry(info: tf.backend_util.Conv2DInfo): PatchGeometry {
+  return {
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
 }
 
 /**

@@ -5,6 +5,8 @@
 import { PainterError } from '../../errors.js';
 
 export const MAX_PAGE_SIZE = 200;
+/** Items a page holds unless asked otherwise. */
+export const DEFAULT_PAGE_SIZE = 50;
 /** A cursor is a few dozen bytes; anything far longer is not one of ours. */
 const MAX_CURSOR_LENGTH = 2048;
 const INT4_MAX = 2_147_483_647;
