@@ -28,7 +28,8 @@ import type { InputSource } from './input-source.js';
 import { trainEncoder, type StepProgress } from './trainer.js';
 import { backboneCacheDir, DEFAULT_FEATURE_BLOCKS } from '../src/encoders/backbone-defaults.js';
 import { VIEW_SETS } from '../src/backbone/views.js';
-import { DEFAULT_BACKBONE_SPEC, type BackboneSpec } from '../src/backbone/spec.js';
+import { DEFAULT_BACKBONE_SPEC, type BackboneSpec, type FeatureSpec } from '../src/backbone/spec.js';
+import { DEFAULT_BACKBONE, getBackboneChoice } from '../src/encoders/backbone-choices.js';
 
 /** The backbone (tfjs model files, worker pool) is loaded only when a preset needs it. */
 const loadBackbone = () => import('../src/backbone/extract.js');
@@ -59,7 +60,7 @@ export interface TrainResult {
 interface Prepared {
   inputs: InputSource;
   model: tf.LayersModel;
-  backbone?: { id: string; spec: BackboneSpec; featureTransform: FeatureTransform };
+  backbone?: { id: string; spec: FeatureSpec; featureTransform: FeatureTransform };
   fineTune?: { from: string };
   slowWeights?: { names: ReadonlySet<string>; lrScale: number };
 }
@@ -73,7 +74,8 @@ interface SplitPaintings {
 
 async function prepareHead(cfg: Config, preset: PresetDefinition, config: TrainingConfig, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
   if (config.fineTune) return prepareFineTune(cfg, preset, config, config.fineTune, data, req);
-  const spec = DEFAULT_BACKBONE_SPEC;
+  const backbone = getBackboneChoice(config.backbone ?? DEFAULT_BACKBONE);
+  const spec = backbone.spec;
   const features = await (await loadBackbone()).extractBackboneFeatures(data.paths, {
     spec,
     cacheDir: backboneCacheDir(cfg.cacheDir),
@@ -84,7 +86,7 @@ async function prepareHead(cfg: Config, preset: PresetDefinition, config: Traini
     onProgress: (done, total) => req.onPhase?.('features', done, total),
   });
   const trainRows = features.views[0].subarray(0, data.trainCount * features.dim);
-  const featureTransform = fitFeatureTransform(trainRows, features.dim, features.blocks, DEFAULT_FEATURE_BLOCKS, true);
+  const featureTransform = fitFeatureTransform(trainRows, features.dim, features.blocks, backbone.featureBlocks, true);
   // One view at a time, dropping each raw copy: many views of a large corpus take gigabytes.
   const views = features.views.map((v, i) => {
     const transformed = applyFeatureTransform(v, features.dim, featureTransform);
