@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { JobRepository } from '../db/repositories/job-repository.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { Job, JobKind } from '../db/types.js';
+import type { BackboneName } from '../encoders/backbone-choices.js';
 import { PainterError, isPainterError } from '../errors.js';
 import { evaluate } from './evaluation-service.js';
 import type { IndexService, Logger } from './index-service.js';
@@ -18,6 +19,8 @@ export interface StartTraining {
   epochs?: number;
   loss?: 'triplet' | 'contrastive';
   mining?: 'random' | 'batch-hard' | 'batch-all';
+  /** The frozen backbone of a head preset (see BACKBONE_CHOICES). */
+  backbone?: BackboneName;
   /** Rebuild the index with the new model when training succeeds (default true). */
   rebuildIndex?: boolean;
 }
@@ -75,7 +78,7 @@ export class JobService {
     return this.launch('train', input, async (_job, report, signal) => {
       if (!this.train) throw new PainterError('INVALID_ARGUMENT', 'This server was started without the training subsystem');
       const overrides = Object.fromEntries(
-        Object.entries({ preset: input.preset, epochs: input.epochs, loss: input.loss, mining: input.mining }).filter(([, v]) => v !== undefined),
+        Object.entries({ preset: input.preset, epochs: input.epochs, loss: input.loss, mining: input.mining, backbone: input.backbone }).filter(([, v]) => v !== undefined),
       );
       const trained = await this.train(overrides, report);
       signal.throwIfAborted();
