@@ -125,3 +125,9 @@ export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { conf
   }
   return { config: parsed.data, preset };
 }
+
+/** The overrides that resolve to a stored configuration again (what a resumed run starts from). */
+export function overridesOf(config: TrainingConfig): TrainingOverrides {
+  const { fineTune, ...rest } = config;
+  return { ...rest, ...(fineTune ? { fineTuneFrom: fineTune.from, fineTuneLrScale: fineTune.lrScale } : {}) };
+}

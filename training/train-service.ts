@@ -21,7 +21,7 @@ import type { PresetDefinition } from '../src/encoders/presets.js';
 import { PainterError } from '../src/errors.js';
 import { sha256File, writeJsonAtomic } from '../src/util/files.js';
 import type { EpochMetrics } from './checkpoint.js';
-import { resolveTrainingConfig, TrainingConfigSchema, type TrainingConfig, type TrainingOverrides } from './config.js';
+import { overridesOf, resolveTrainingConfig, TrainingConfigSchema, type TrainingConfig, type TrainingOverrides } from './config.js';
 import { FeatureSource } from './inputs/feature-source.js';
 import { decodeImages, ImageSource } from './inputs/image-source.js';
 import type { InputSource } from './input-source.js';
@@ -166,7 +166,7 @@ export async function trainModel(cfg: Config, repos: Pick<Repositories, 'models'
     }
     const stored = TrainingConfigSchema.parse(existing.config);
     // Only the epoch count may be extended on resume; anything else would change the run.
-    ({ config, preset } = resolveTrainingConfig({ ...stored, epochs: req.overrides?.epochs ?? stored.epochs }));
+    ({ config, preset } = resolveTrainingConfig({ ...overridesOf(stored), epochs: req.overrides?.epochs ?? stored.epochs }));
     version = existing.version;
     dir = existing.dir;
     datasetId = existing.datasetId ?? -1;
