@@ -98,6 +98,7 @@ describe('backbone specs', () => {
   });
 });
 
+// InceptionV3 on tfjs-wasm and its conversion to ONNX per view size take minutes on two loaded cores.
 describe('InceptionV3', () => {
   it('loads from the bundle on disk, cut below its NSFW classifier, at any size from 75 px', async () => {
     await ensureBackend();
@@ -153,7 +154,7 @@ describe('InceptionV3', () => {
     for (const d of diffs) expect(d).toBeLessThan(3e-4);
     expect(maxAbsDiff(onnx.views[0], onnx.views[1])).toBeGreaterThan(0.05);
     expect(maxAbsDiff(onnx.views[0], onnx.views[2])).toBeGreaterThan(0.01);
-  });
+  }, 300_000);
 });
 
 describe('combined backbones', () => {
@@ -187,5 +188,5 @@ describe('combined backbones', () => {
     } finally {
       await resident.close();
     }
-  });
+  }, 300_000);
 });
