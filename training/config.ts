@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { validateView, VIEW_SETS, type ViewSetName, type ViewSpec } from '../src/backbone/views.js';
 import { PainterError } from '../src/errors.js';
+import { BACKBONE_NAMES, DEFAULT_BACKBONE, getBackboneChoice } from '../src/encoders/backbone-choices.js';
 import { DEFAULT_PRESET, getPreset, PRESET_NAMES, type PresetDefinition } from '../src/encoders/presets.js';
 
 const ViewSpecSchema = z
@@ -47,6 +48,11 @@ export const TrainingConfigSchema = z.object({
    */
   views: z.array(ViewSpecSchema).min(1).optional(),
   /**
+   * Head presets: the frozen backbone the head is trained on (see BACKBONE_CHOICES). Absent in
+   * configurations stored before the choice existed: those trained on MobileNetV2.
+   */
+  backbone: z.enum(BACKBONE_NAMES).optional(),
+  /**
    * Head presets: fine-tune the backbone above this layer (its activations are cached) with the
    * head, the backbone's layers at `lrScale` × the learning rate.
    */
@@ -78,6 +84,14 @@ export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { conf
   if (loss === 'contrastive' && mining !== 'random') {
     throw new PainterError('INVALID_ARGUMENT', `--mining ${mining} applies to the triplet loss; the contrastive loss uses random pairs`);
   }
+  if (preset.kind !== 'head' && overrides.backbone !== undefined) {
+    throw new PainterError('INVALID_ARGUMENT', `--backbone applies to head presets; the ${preset.name} preset trains a CNN from pixels`);
+  }
+  const backbone = preset.kind === 'head' ? getBackboneChoice(overrides.backbone ?? preset.training.backbone ?? DEFAULT_BACKBONE) : null;
+  const fineTuneFrom = preset.kind === 'head' ? (overrides.fineTuneFrom ?? preset.training.fineTune?.from) : undefined;
+  if (backbone && fineTuneFrom && !backbone.fineTunable) {
+    throw new PainterError('INVALID_ARGUMENT', `--fine-tune-from rebuilds MobileNetV2's top; the ${backbone.name} backbone cannot be fine-tuned`);
+  }
   if (preset.kind === 'head' && overrides.imageSize !== undefined && overrides.imageSize !== preset.inputSize) {
     throw new PainterError('INVALID_ARGUMENT', `the ${preset.name} preset's backbone takes ${preset.inputSize} px images`);
   }
@@ -98,10 +112,8 @@ export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { conf
     seed: overrides.seed ?? 42,
     embeddingScale: overrides.embeddingScale ?? preset.embeddingScale,
     patience: overrides.patience ?? 0,
-    ...(preset.kind === 'head' ? { views: resolveViews(overrides.views ?? preset.training.views ?? 'center') } : {}),
-    ...(preset.kind === 'head' && (overrides.fineTuneFrom ?? preset.training.fineTune?.from)
-      ? { fineTune: { from: (overrides.fineTuneFrom ?? preset.training.fineTune?.from)!, lrScale: overrides.fineTuneLrScale ?? preset.training.fineTune?.lrScale ?? 0.1 } }
-      : {}),
+    ...(backbone ? { views: resolveViews(overrides.views ?? preset.training.views ?? 'center'), backbone: backbone.name } : {}),
+    ...(fineTuneFrom ? { fineTune: { from: fineTuneFrom, lrScale: overrides.fineTuneLrScale ?? preset.training.fineTune?.lrScale ?? 0.1 } } : {}),
   };
   const parsed = TrainingConfigSchema.safeParse(candidate);
   if (!parsed.success) {
@@ -112,4 +124,10 @@ export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { conf
     throw new PainterError('INVALID_ARGUMENT', `--batch-size ${parsed.data.batchSize} is too small for ${loss} with ${mining} mining`);
   }
   return { config: parsed.data, preset };
+}
+
+/** The overrides that resolve to a stored configuration again (what a resumed run starts from). */
+export function overridesOf(config: TrainingConfig): TrainingOverrides {
+  const { fineTune, ...rest } = config;
+  return { ...rest, ...(fineTune ? { fineTuneFrom: fineTune.from, fineTuneLrScale: fineTune.lrScale } : {}) };
 }

@@ -2,10 +2,12 @@
  * Adam over groups of weights that learn at different rates — a freshly initialised head at the
  * schedule's rate, pretrained backbone layers being fine-tuned at a fraction of it — as one
  * optimizer to the training loop: one step, one learning-rate schedule, one set of moments to
- * checkpoint and restore. With a single group it is exactly one tf.train.adam.
+ * checkpoint and restore. With a single group it is exactly one tf.train.adam (its update with
+ * fewer temporaries alive at once: see lean-adam.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NamedTensor } from '../src/encoders/model-files.js';
+import { leanAdam } from './lean-adam.js';
 
 /** Adam's bias-correction terms and learning rate are private in the typings but must be saved and set. */
 interface AdamInternals {
@@ -29,7 +31,7 @@ export class GroupedAdam {
     private readonly groups: WeightGroup[],
     lr: number,
   ) {
-    this.optimizers = groups.map((g) => tf.train.adam(lr * g.lrScale));
+    this.optimizers = groups.map((g) => leanAdam(lr * g.lrScale));
     this.all = groups.flatMap((g) => g.variables);
   }
 

@@ -11,8 +11,8 @@ import type { Repositories } from '../src/db/repositories/repositories.js';
 import { buildCnn, buildHead } from '../src/encoders/architectures.js';
 import { applyFeatureTransform, blockByName, blockRows, blockScale, fitFeatureTransform, transformedDim, type FeatureTransform } from '../src/encoders/feature-transform.js';
 import { buildFineTuneModel, topWeightNames } from '../src/encoders/fine-tune.js';
-import { nsfwjsIOHandler } from '../src/backbone/load-mobilenet.js';
-import { viewKey } from '../src/backbone/views.js';
+import { nsfwjsIOHandler } from '../src/backbone/nsfwjs-bundle.js';
+import { BASE_VIEW, viewKey } from '../src/backbone/views.js';
 import { FineTuneSource } from './inputs/fine-tune-source.js';
 import { saveLayersModel, WEIGHTS_BIN } from '../src/encoders/model-files.js';
 import { exportSavedModel } from '../src/onnx/export-model.js';
@@ -21,14 +21,15 @@ import type { PresetDefinition } from '../src/encoders/presets.js';
 import { PainterError } from '../src/errors.js';
 import { sha256File, writeJsonAtomic } from '../src/util/files.js';
 import type { EpochMetrics } from './checkpoint.js';
-import { resolveTrainingConfig, TrainingConfigSchema, type TrainingConfig, type TrainingOverrides } from './config.js';
+import { overridesOf, resolveTrainingConfig, TrainingConfigSchema, type TrainingConfig, type TrainingOverrides } from './config.js';
 import { FeatureSource } from './inputs/feature-source.js';
 import { decodeImages, ImageSource } from './inputs/image-source.js';
 import type { InputSource } from './input-source.js';
 import { trainEncoder, type StepProgress } from './trainer.js';
 import { backboneCacheDir, DEFAULT_FEATURE_BLOCKS } from '../src/encoders/backbone-defaults.js';
 import { VIEW_SETS } from '../src/backbone/views.js';
-import { BACKBONE_BASE_SIZE, DEFAULT_BACKBONE_SPEC, type BackboneSpec } from '../src/backbone/spec.js';
+import { DEFAULT_BACKBONE_SPEC, type BackboneSpec, type FeatureSpec } from '../src/backbone/spec.js';
+import { DEFAULT_BACKBONE, getBackboneChoice } from '../src/encoders/backbone-choices.js';
 
 /** The backbone (tfjs model files, worker pool) is loaded only when a preset needs it. */
 const loadBackbone = () => import('../src/backbone/extract.js');
@@ -59,7 +60,7 @@ export interface TrainResult {
 interface Prepared {
   inputs: InputSource;
   model: tf.LayersModel;
-  backbone?: { id: string; spec: BackboneSpec; featureTransform: FeatureTransform };
+  backbone?: { id: string; spec: FeatureSpec; featureTransform: FeatureTransform };
   fineTune?: { from: string };
   slowWeights?: { names: ReadonlySet<string>; lrScale: number };
 }
@@ -73,7 +74,8 @@ interface SplitPaintings {
 
 async function prepareHead(cfg: Config, preset: PresetDefinition, config: TrainingConfig, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
   if (config.fineTune) return prepareFineTune(cfg, preset, config, config.fineTune, data, req);
-  const spec = DEFAULT_BACKBONE_SPEC;
+  const backbone = getBackboneChoice(config.backbone ?? DEFAULT_BACKBONE);
+  const spec = backbone.spec;
   const features = await (await loadBackbone()).extractBackboneFeatures(data.paths, {
     spec,
     cacheDir: backboneCacheDir(cfg.cacheDir),
@@ -84,7 +86,7 @@ async function prepareHead(cfg: Config, preset: PresetDefinition, config: Traini
     onProgress: (done, total) => req.onPhase?.('features', done, total),
   });
   const trainRows = features.views[0].subarray(0, data.trainCount * features.dim);
-  const featureTransform = fitFeatureTransform(trainRows, features.dim, features.blocks, DEFAULT_FEATURE_BLOCKS, true);
+  const featureTransform = fitFeatureTransform(trainRows, features.dim, features.blocks, backbone.featureBlocks, true);
   // One view at a time, dropping each raw copy: many views of a large corpus take gigabytes.
   const views = features.views.map((v, i) => {
     const transformed = applyFeatureTransform(v, features.dim, featureTransform);
@@ -100,8 +102,8 @@ async function prepareHead(cfg: Config, preset: PresetDefinition, config: Traini
 async function prepareFineTune(cfg: Config, preset: PresetDefinition, config: TrainingConfig, fineTune: { from: string; lrScale: number }, data: SplitPaintings, req: TrainRequest): Promise<Prepared> {
   const spec: BackboneSpec = { ...DEFAULT_BACKBONE_SPEC, activations: [fineTune.from] };
   const views = (config.views ?? VIEW_SETS.center).slice(0, config.augment ? undefined : 1);
-  const odd = views.find((v) => v.size !== BACKBONE_BASE_SIZE);
-  if (odd) throw new PainterError('INVALID_ARGUMENT', `fine-tuning reads cached activations of ${BACKBONE_BASE_SIZE} px views; view ${viewKey(odd)} is ${odd.size} px`);
+  const odd = views.find((v) => v.size !== BASE_VIEW.size);
+  if (odd) throw new PainterError('INVALID_ARGUMENT', `fine-tuning reads cached activations of ${BASE_VIEW.size} px views; view ${viewKey(odd)} is ${odd.size} px`);
   const features = await (await loadBackbone()).extractBackboneFeatures(data.paths, {
     spec,
     cacheDir: backboneCacheDir(cfg.cacheDir),
@@ -164,7 +166,7 @@ export async function trainModel(cfg: Config, repos: Pick<Repositories, 'models'
     }
     const stored = TrainingConfigSchema.parse(existing.config);
     // Only the epoch count may be extended on resume; anything else would change the run.
-    ({ config, preset } = resolveTrainingConfig({ ...stored, epochs: req.overrides?.epochs ?? stored.epochs }));
+    ({ config, preset } = resolveTrainingConfig({ ...overridesOf(stored), epochs: req.overrides?.epochs ?? stored.epochs }));
     version = existing.version;
     dir = existing.dir;
     datasetId = existing.datasetId ?? -1;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { initBackend, describeBackend } from '../../src/compute/backend.js';
 import { PRESETS } from '../../src/encoders/presets.js';
 import { VIEW_SET_NAMES } from '../../src/backbone/views.js';
+import { BACKBONE_CHOICES, BACKBONE_NAMES, DEFAULT_BACKBONE } from '../../src/encoders/backbone-choices.js';
 import type { TrainingOverrides } from '../../training/config.js';
 import { trainModel } from '../../training/train-service.js';
 import { withDatabase } from '../context.js';
@@ -24,6 +25,7 @@ interface TrainFlags {
   seed?: number;
   augment?: boolean;
   views?: TrainingOverrides['views'];
+  backbone?: TrainingOverrides['backbone'];
   fineTuneFrom?: string;
   fineTuneLrScale?: number;
   patience?: number;
@@ -52,6 +54,11 @@ export function registerTrain(program: Command): void {
     .option('--augment', "augment (the preset's default: on for the CNN presets)")
     .option('--no-augment', 'turn augmentation off')
     .option('--views <set>', `views of each painting cached for a head preset, one drawn per step: ${VIEW_SET_NAMES.join(', ')}`, oneOf('--views', VIEW_SET_NAMES))
+    .option(
+      '--backbone <name>',
+      `frozen backbone of a head preset (default ${DEFAULT_BACKBONE}): ${BACKBONE_NAMES.map((n) => `${n} (${BACKBONE_CHOICES[n].description})`).join('; ')}`,
+      oneOf('--backbone', BACKBONE_NAMES),
+    )
     .option('--fine-tune-from <layer>', 'head presets: fine-tune the backbone above this layer (e.g. block_15_add) with the head')
     .option('--fine-tune-lr-scale <x>', "learning rate of the fine-tuned backbone layers as a fraction of the head's (default 0.1)", num('--fine-tune-lr-scale'))
     .option('--patience <n>', 'stop after n epochs without validation improvement', int('--patience'))
@@ -77,6 +84,7 @@ export function registerTrain(program: Command): void {
         seed: o.seed,
         augment: o.augment,
         views: o.views,
+        backbone: o.backbone,
         fineTuneFrom: o.fineTuneFrom,
         fineTuneLrScale: o.fineTuneLrScale,
         patience: o.patience,

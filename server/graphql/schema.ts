@@ -7,6 +7,7 @@
  * "simple" requests a browser sends cross-site without a preflight), and a second upload path.
  */
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../src/db/repositories/pagination.js';
+import { BACKBONE_NAMES, DEFAULT_BACKBONE } from '../../src/encoders/backbone-choices.js';
 import { MAP_DEFAULT_POINTS, MAP_MAX_POINTS } from '../../src/services/embedding-map-service.js';
 import { DEFAULT_K, DEFAULT_NEIGHBOURS, DEFAULT_SIMILAR } from '../../src/services/query-service.js';
 
@@ -43,6 +44,8 @@ export const typeDefs = /* GraphQL */ `#graphql
     loss: String
     "random, batch-hard or batch-all."
     mining: String
+    "The frozen backbone of a head preset: ${BACKBONE_NAMES.join(', ')} (default ${DEFAULT_BACKBONE})."
+    backbone: String
     "Rebuild the index with the new model when training succeeds (default true)."
     rebuildIndex: Boolean
   }

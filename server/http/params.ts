@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ARTIST_SPLITS, PAINTING_SPLITS } from '../../src/db/types.js';
+import { BACKBONE_NAMES } from '../../src/encoders/backbone-choices.js';
 import { PRESET_NAMES } from '../../src/encoders/presets.js';
 import { MAX_PAGE_SIZE } from '../../src/db/repositories/pagination.js';
 import { PainterError } from '../../src/errors.js';
@@ -157,6 +158,7 @@ export const trainBody = z.object({
   epochs: int(1, 1000).optional(),
   loss: z.enum(['triplet', 'contrastive']).optional(),
   mining: z.enum(['random', 'batch-hard', 'batch-all']).optional(),
+  backbone: z.enum(BACKBONE_NAMES).optional(),
   rebuildIndex: booleanSchema.optional(),
 });
 

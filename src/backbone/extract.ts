@@ -1,22 +1,25 @@
 /**
  * Frozen-backbone features for many images and views: the content-hash cache first, then the
  * missing rows from a feature runner — ONNX Runtime sessions on every core by default, tfjs-wasm
- * worker threads as the fallback. Unreadable images are listed, or reject the call.
+ * worker threads as the fallback. Unreadable images are listed, or reject the call. A combined
+ * spec extracts (or finds cached) each backbone's rows on their own and lays them side by side.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { PainterError } from '../errors.js';
 import { FeatureCache, sha256Hex, viewCacheFile } from './cache.js';
+import { concatRows } from './combine.js';
 import { backboneDir } from './feature-graphs.js';
 import { backboneIdOf, DEFAULT_BACKBONE_SPEC, type BackboneSpec } from './features.js';
 import { onnxRunner } from './onnx-runner.js';
 import type { FeatureLayout, FeatureRunner, FeatureTask, FeatureTaskResult } from './runner.js';
+import { checkInputSize, combinedLayout, isCombined, validateFeatureSpec, type CombinedBackboneSpec, type FeatureSpec } from './spec.js';
 import type { FeatureBlock } from './style-features.js';
 import { tfjsRunner } from './tfjs-runner.js';
 import { BASE_VIEW, viewKey, type ViewSpec } from './views.js';
 
-export type { BackboneSpec } from './features.js';
+export type { BackboneSpec, FeatureSpec } from './spec.js';
 export type { FeatureBlock } from './style-features.js';
 export type { ViewSpec } from './views.js';
 export { DEFAULT_BACKBONE_SPEC, backboneIdOf } from './features.js';
@@ -34,7 +37,8 @@ export interface ExtractOptions {
   /** Default: the whole centre square at 224 px. */
   views?: ViewSpec[];
   onProgress?(done: number, total: number, imagesPerSecond: number): void;
-  spec?: BackboneSpec;
+  /** One backbone or a combination (default: DEFAULT_BACKBONE_SPEC). */
+  spec?: FeatureSpec;
   /** Unreadable images get NaN rows and are listed in `failed` instead of rejecting. */
   skipUnreadable?: boolean;
 }
@@ -47,6 +51,8 @@ export interface ExtractResult {
   backboneId: string;
   failed: { path: string; message: string }[];
   stats: { extracted: number; cached: number; seconds: number; workers: number; runtime: FeatureRuntime };
+  /** A combined spec's rows per backbone: what each extracted and found cached. */
+  parts?: { backboneId: string; extracted: number; cached: number }[];
 }
 
 interface Job {
@@ -81,8 +87,43 @@ function runnerFor(spec: BackboneSpec, runtime: FeatureRuntime, workers: number,
 }
 
 export async function extractBackboneFeatures(paths: string[], opts: ExtractOptions = {}): Promise<ExtractResult> {
-  const t0 = Date.now();
   const spec = opts.spec ?? DEFAULT_BACKBONE_SPEC;
+  validateFeatureSpec(spec);
+  const views = opts.views ?? [BASE_VIEW];
+  for (const part of isCombined(spec) ? spec.combine : [spec]) for (const v of views) checkInputSize(part.variant, v.size);
+  return isCombined(spec) ? extractCombined(paths, spec, opts) : extractOne(paths, spec, opts);
+}
+
+/** Each backbone's rows in turn (from its own cache where it has them), then side by side. */
+async function extractCombined(paths: string[], spec: CombinedBackboneSpec, opts: ExtractOptions): Promise<ExtractResult> {
+  const t0 = Date.now();
+  const parts: ExtractResult[] = [];
+  const n = spec.combine.length;
+  for (const [i, part] of spec.combine.entries()) {
+    const onProgress = opts.onProgress && ((done: number, total: number, ips: number) => opts.onProgress!(i * total + done, n * total, ips));
+    parts.push(await extractOne(paths, part, { ...opts, onProgress }));
+  }
+  const layout = combinedLayout(spec, parts);
+  const failed = new Map<string, { path: string; message: string }>();
+  for (const p of parts) for (const f of p.failed) if (!failed.has(f.path)) failed.set(f.path, f);
+  return {
+    ...layout,
+    views: parts[0].views.map((_, v) => concatRows(parts.map((p) => ({ dim: p.dim, rows: p.views[v] })), paths.length)),
+    backboneId: backboneIdOf(spec),
+    failed: [...failed.values()],
+    stats: {
+      extracted: parts.reduce((s, p) => s + p.stats.extracted, 0),
+      cached: parts.reduce((s, p) => s + p.stats.cached, 0),
+      seconds: (Date.now() - t0) / 1000,
+      workers: Math.max(...parts.map((p) => p.stats.workers)),
+      runtime: parts[0].stats.runtime,
+    },
+    parts: parts.map((p) => ({ backboneId: p.backboneId, extracted: p.stats.extracted, cached: p.stats.cached })),
+  };
+}
+
+async function extractOne(paths: string[], spec: BackboneSpec, opts: ExtractOptions): Promise<ExtractResult> {
+  const t0 = Date.now();
   const views = opts.views ?? [BASE_VIEW];
   const keys = views.map(viewKey);
   const batchSize = Math.max(1, opts.batchSize ?? 8);

@@ -1,5 +1,5 @@
 /**
- * The backbone's feature graph as an ONNX file per view size, kept beside the feature cache
+ * A backbone's feature graph as an ONNX file per view size, kept beside the feature cache
  * (`<cacheDir>/<backboneId>/graph-<size>.onnx`, with its row layout in a sidecar JSON). Built once
  * from the bundled Keras weights on tfjs, then run by ONNX Runtime; a file that fails its
  * checksum is rebuilt.
@@ -11,7 +11,7 @@ import { exportBackboneFeaturesToOnnx } from '../onnx/export-backbone-features.j
 import { sha256, sha256File, writeFileAtomic, writeJsonAtomic } from '../util/files.js';
 import { ensureBackend } from './ensure-backend.js';
 import { backboneIdOf, backboneLayout, type BackboneSpec } from './features.js';
-import { nsfwjsIOHandler } from './load-mobilenet.js';
+import { nsfwjsIOHandler } from './nsfwjs-bundle.js';
 import type { FeatureLayout } from './runner.js';
 
 export interface FeatureGraph {
@@ -50,7 +50,8 @@ async function ensureGraph(path: string, spec: BackboneSpec, size: number): Prom
     return { path, size, layout: { dim: sidecar.dim, blocks: sidecar.blocks } };
   }
   await ensureBackend();
-  const keras = await tf.loadLayersModel(nsfwjsIOHandler(spec.variant));
+  // Built for the size itself: the tapped layers' spatial sizes (the Gram's divisor) are exact.
+  const keras = await tf.loadLayersModel(nsfwjsIOHandler(spec.variant, { inputSize: size }));
   let bytes: Uint8Array;
   let layout: FeatureLayout;
   try {

@@ -1,18 +1,19 @@
 /**
- * One process's frozen-backbone featurizer: decode → MobileNetV2 → pooled features and style
- * statistics of intermediate layers, concatenated into one row per image. The row layout and the
- * backboneId derive from a BackboneSpec only, so every thread and run agrees on them.
+ * One process's frozen-backbone featurizer: decode → the backbone (MobileNetV2, InceptionV3) →
+ * pooled features and style statistics of intermediate layers, concatenated into one row per
+ * image. The row layout and the backboneId derive from a BackboneSpec only, so every thread and
+ * run agrees on them.
  */
 import * as tf from '@tensorflow/tfjs';
 import { decodeSquareRgb } from './decode.js';
 import { ensureBackend } from './ensure-backend.js';
-import { loadMobileNetFeatureModel, MOBILENET_INPUT_SIZE, type MobileNetFeatureModel } from './load-mobilenet.js';
-import { backboneIdOf, DEFAULT_BACKBONE_SPEC, layoutOf, type BackboneSpec, type FeatureBlock } from './spec.js';
+import { loadBackboneFeatureModel, type BackboneFeatureModel } from './load-backbone.js';
+import { backboneIdOf, DEFAULT_BACKBONE_SPEC, inputRangeOf, isCombined, layoutOf, type BackboneSpec, type FeatureBlock } from './spec.js';
 import { StyleStatisticsComputer } from './style-features.js';
-import type { ViewSpec } from './views.js';
+import { BASE_VIEW, type ViewSpec } from './views.js';
 
-export { backboneIdOf, backboneLayout, blockPrefix, DEFAULT_BACKBONE_SPEC, LEGACY_BACKBONE_SPEC, layoutOf } from './spec.js';
-export type { BackboneSpec } from './spec.js';
+export { backboneIdOf, backboneLayout, DEFAULT_BACKBONE_SPEC, LEGACY_BACKBONE_SPEC, layoutOf } from './spec.js';
+export type { BackboneSpec, FeatureSpec } from './spec.js';
 
 export class BackboneFeaturizer {
   readonly blocks: FeatureBlock[];
@@ -22,32 +23,40 @@ export class BackboneFeaturizer {
 
   private constructor(
     readonly spec: BackboneSpec,
-    private readonly model: MobileNetFeatureModel,
+    private readonly model: BackboneFeatureModel,
+    pooledDim: number,
     private readonly style: StyleStatisticsComputer[],
     activationDims: number[],
   ) {
     this.backboneId = backboneIdOf(spec);
     this.inputSize = model.inputSize;
-    const layout = layoutOf(spec, model.pooledDim, style.map((s) => s.channels), activationDims);
+    const layout = layoutOf(spec, pooledDim, style.map((s) => s.channels), activationDims);
     this.blocks = layout.blocks;
     this.dim = layout.dim;
   }
 
-  /** `inputSize`: the square size of the views it will featurize (default 224). */
-  static async create(spec: BackboneSpec = DEFAULT_BACKBONE_SPEC, inputSize = MOBILENET_INPUT_SIZE): Promise<BackboneFeaturizer> {
+  /** `inputSize`: the square size of the views it will featurize (default 224). One backbone only: combinations are joined by row. */
+  static async create(spec: BackboneSpec = DEFAULT_BACKBONE_SPEC, inputSize = BASE_VIEW.size): Promise<BackboneFeaturizer> {
+    if (isCombined(spec)) throw new TypeError('a featurizer runs one backbone: featurize each part of a combined spec');
     await ensureBackend();
     const activations = spec.activations ?? [];
-    if (activations.length && inputSize !== MOBILENET_INPUT_SIZE) throw new RangeError(`a backbone spec with activations featurizes ${MOBILENET_INPUT_SIZE} px views only, not ${inputSize} px`);
-    const model = await loadMobileNetFeatureModel({ variant: spec.variant, layers: [...spec.styleLayers, ...activations], inputSize });
-    // One dry run yields each tapped layer's shape and warms the kernels up.
+    if (activations.length && inputSize !== BASE_VIEW.size) throw new RangeError(`a backbone spec with activations featurizes ${BASE_VIEW.size} px views only, not ${inputSize} px`);
+    const model = await loadBackboneFeatureModel({
+      variant: spec.variant,
+      layers: [...spec.styleLayers, ...activations],
+      inputSize,
+      inputRange: spec.variant === 'MobileNetV2Mid' ? undefined : inputRangeOf(spec),
+    });
+    // One dry run yields the pooled width and each tapped layer's shape, and warms the kernels up.
     const size = model.inputSize;
     const probe = model.run(tf.zeros([1, size, size, 3]) as tf.Tensor4D);
     const shapes = probe.layers.map((t) => t.shape);
+    const pooledDim = probe.pooled.shape[1];
     await probe.pooled.data();
     tf.dispose([probe.pooled, ...probe.layers]);
     const style = shapes.slice(0, spec.styleLayers.length).map((s) => new StyleStatisticsComputer(s[3], spec.style));
     const activationDims = shapes.slice(spec.styleLayers.length).map((s) => s[1] * s[2] * s[3]);
-    return new BackboneFeaturizer(spec, model, style, activationDims);
+    return new BackboneFeaturizer(spec, model, pooledDim, style, activationDims);
   }
 
   decode(path: string, view: ViewSpec): Promise<Uint8Array> {

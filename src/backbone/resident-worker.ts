@@ -1,12 +1,15 @@
 /**
- * One backbone kept loaded in a worker thread for a server's queries: loading MobileNetV2 takes
+ * Backbones kept loaded in worker threads for a server's queries: loading a backbone takes
  * seconds, so `extractBackboneFeatures` (a pool per call, for bulk work) would put that on every
- * request. The thread also keeps inference off the event loop.
+ * request. The threads also keep inference off the event loop. A combined spec keeps one thread
+ * per backbone and lays their rows side by side.
  */
 import type { Worker } from 'node:worker_threads';
 import { PainterError } from '../errors.js';
 import { startWorker } from '../util/start-worker.js';
+import { concatRows } from './combine.js';
 import { DEFAULT_BACKBONE_SPEC, type BackboneSpec } from './features.js';
+import { backbonesOf, combinedLayout, isCombined, validateFeatureSpec, type FeatureSpec } from './spec.js';
 import { BASE_VIEW, type ViewSpec } from './views.js';
 import type { FeatureBlock } from './style-features.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
@@ -19,7 +22,8 @@ export interface FeatureRows {
   rows: Float32Array;
 }
 
-export class ResidentBackbone {
+/** One backbone in one worker thread. */
+class ResidentPart {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve(r: Extract<WorkerReply, { type: 'result' }>): void; reject(e: Error): void }>();
   private failure: Error | null = null;
@@ -40,7 +44,7 @@ export class ResidentBackbone {
     worker.on('exit', (code) => this.fail(new Error(`backbone worker exited (code ${code})`)));
   }
 
-  static async start(spec: BackboneSpec = DEFAULT_BACKBONE_SPEC): Promise<ResidentBackbone> {
+  static async start(spec: BackboneSpec): Promise<ResidentPart> {
     const worker = startWorker(WORKER_MODULE, { spec });
     const ready = await new Promise<Extract<WorkerReply, { type: 'ready' }>>((resolve, reject) => {
       worker.once('message', (msg: WorkerReply) =>
@@ -48,13 +52,11 @@ export class ResidentBackbone {
       );
       worker.once('error', reject);
     });
-    return new ResidentBackbone(worker, ready.dim, ready.blocks);
+    return new ResidentPart(worker, ready.dim, ready.blocks);
   }
 
-  /** Features of image files, one row each; an unreadable file rejects with IMAGE_UNREADABLE. */
-  async featurize(paths: string[], view: ViewSpec = BASE_VIEW): Promise<FeatureRows> {
+  async featurize(paths: string[], view: ViewSpec): Promise<Float32Array> {
     if (this.failure) throw this.failure;
-    if (paths.length === 0) return { dim: this.dim, blocks: this.blocks, rows: new Float32Array(0) };
     const id = this.nextId++;
     const reply = await new Promise<Extract<WorkerReply, { type: 'result' }>>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -64,7 +66,7 @@ export class ResidentBackbone {
       const f = reply.failures[0];
       throw new PainterError('IMAGE_UNREADABLE', f.message, { path: paths[f.index] });
     }
-    return { dim: this.dim, blocks: this.blocks, rows: reply.rows };
+    return reply.rows;
   }
 
   async close(): Promise<void> {
@@ -77,5 +79,41 @@ export class ResidentBackbone {
     this.failure = e;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
+  }
+}
+
+export class ResidentBackbone {
+  private constructor(
+    private readonly parts: ResidentPart[],
+    readonly dim: number,
+    readonly blocks: FeatureBlock[],
+  ) {}
+
+  static async start(spec: FeatureSpec = DEFAULT_BACKBONE_SPEC): Promise<ResidentBackbone> {
+    validateFeatureSpec(spec);
+    const started = await Promise.allSettled(backbonesOf(spec).map((p) => ResidentPart.start(p)));
+    const parts = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(parts.map((p) => p.close()));
+      throw failed.reason;
+    }
+    const layout = isCombined(spec) ? combinedLayout(spec, parts) : parts[0];
+    return new ResidentBackbone(parts, layout.dim, layout.blocks);
+  }
+
+  /** Features of image files, one row each; an unreadable file rejects with IMAGE_UNREADABLE. */
+  async featurize(paths: string[], view: ViewSpec = BASE_VIEW): Promise<FeatureRows> {
+    if (paths.length === 0) return { dim: this.dim, blocks: this.blocks, rows: new Float32Array(0) };
+    const rows = await Promise.all(this.parts.map((p) => p.featurize(paths, view)));
+    return {
+      dim: this.dim,
+      blocks: this.blocks,
+      rows: rows.length === 1 ? rows[0] : concatRows(rows.map((r, i) => ({ dim: this.parts[i].dim, rows: r })), paths.length),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.parts.map((p) => p.close()));
   }
 }

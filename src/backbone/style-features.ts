@@ -8,8 +8,12 @@ import { DEFAULT_STYLE_OPTIONS, projectedChannels, seededProjection, styleDims, 
 
 export type { FeatureBlock } from '../encoders/feature-transform.js';
 
+/**
+ * sign(x)·sqrt(|x|), as √relu(x) − √relu(−x): tfjs-wasm's Sign returns 0 for |x| below float32's
+ * epsilon (≈1.2e-7), which would zero entries up to 3.5e-4 that ONNX Runtime (exact Sign) keeps.
+ */
 export function signedSqrt<T extends tf.Tensor>(x: T): T {
-  return tf.tidy(() => tf.mul(tf.sign(x), tf.sqrt(tf.abs(x))) as T);
+  return tf.tidy(() => tf.sub(tf.sqrt(tf.relu(x)), tf.sqrt(tf.relu(tf.neg(x)))) as T);
 }
 
 export interface StyleStatistics {

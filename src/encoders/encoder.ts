@@ -9,7 +9,7 @@ import { applyFeatureTransform, blockByName, blockRows, type FeatureTransform } 
 import type { ResidentBackbone } from '../backbone/resident-worker.js';
 import type { FeatureRuntime } from '../backbone/extract.js';
 import { BASE_VIEW } from '../backbone/views.js';
-import type { BackboneSpec } from '../backbone/spec.js';
+import type { FeatureSpec } from '../backbone/spec.js';
 import type { FeatureBlock } from '../backbone/style-features.js';
 
 /** The backbone (tfjs model files, worker pool) is loaded only when a preset needs it. */
@@ -92,7 +92,7 @@ export class CnnEncoder implements Encoder {
 
 export interface BackboneOptions {
   /** The features the head was trained on (default: the default backbone's). */
-  spec?: BackboneSpec;
+  spec?: FeatureSpec;
   cacheDir?: string;
   runtime?: FeatureRuntime;
   workers?: number;

@@ -8,7 +8,7 @@ import { backboneCacheDir, DEFAULT_FEATURE_BLOCKS } from './backbone-defaults.js
 import { BackboneFeatureEncoder, CnnEncoder, FineTunedEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
 import { loadLayersModel } from './model-files.js';
 import { backboneSpecOf, readManifest, type ModelManifest } from './model-manifest.js';
-import { DEFAULT_BACKBONE_SPEC, type BackboneSpec } from '../backbone/spec.js';
+import { DEFAULT_BACKBONE_SPEC, type FeatureSpec } from '../backbone/spec.js';
 import { PainterError } from '../errors.js';
 import type { DecodePool } from '../inference/decode-pool.js';
 import { OnnxEncoder } from '../inference/onnx-encoder.js';
@@ -27,7 +27,7 @@ export interface EncoderEnvironment {
    * Serve features from a backbone kept loaded instead of a pool per call (no cache); called only
    * when a model on tfjs needs backbone features, so an ONNX-served model never starts one.
    */
-  resident?: (spec: BackboneSpec) => Promise<NonNullable<BackboneOptions['resident']>>;
+  resident?: (spec: FeatureSpec) => Promise<NonNullable<BackboneOptions['resident']>>;
   /** ONNX Runtime serving; without it (or with runtime 'tfjs') models run on tfjs. */
   inference?: InferenceEnvironment;
 }
@@ -67,7 +67,7 @@ async function onnxEncoder(dir: string, manifest: ModelManifest, name: string, e
   });
 }
 
-async function backboneOptions(env: EncoderEnvironment, spec: BackboneSpec = DEFAULT_BACKBONE_SPEC): Promise<BackboneOptions> {
+async function backboneOptions(env: EncoderEnvironment, spec: FeatureSpec = DEFAULT_BACKBONE_SPEC): Promise<BackboneOptions> {
   return env.resident
     ? { spec, resident: await env.resident(spec) }
     : { spec, cacheDir: backboneCacheDir(env.cacheDir), workers: env.workers, runtime: env.inference?.runtime === 'tfjs' ? 'tfjs' : 'onnx' };

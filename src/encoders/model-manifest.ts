@@ -9,7 +9,7 @@ import { writeJsonAtomic } from '../util/files.js';
 import type { FeatureTransform } from './feature-transform.js';
 import type { PresetName } from './presets.js';
 import type { DecodeSpec } from '../inference/decode-spec.js';
-import { backboneIdOf, LEGACY_BACKBONE_SPEC, type BackboneSpec } from '../backbone/spec.js';
+import { backboneIdOf, LEGACY_BACKBONE_SPEC, type FeatureSpec } from '../backbone/spec.js';
 
 /** The model exported to ONNX (see onnx/export-model.ts). */
 export interface OnnxArtifact {
@@ -30,8 +30,12 @@ export interface ModelManifest {
   inputSize: number;
   embeddingDim: number;
   embeddingScale: number;
-  /** For head models: the frozen backbone (its spec; absent in models saved before it was recorded) and how its features feed the head. */
-  backbone?: { id: string; spec?: BackboneSpec; featureTransform: FeatureTransform };
+  /**
+   * For head models: the frozen backbone or backbones (the spec: one backbone, or a combination
+   * whose blocks are named `<variant>/<block>`; absent in models saved before it was recorded) and
+   * how its features feed the head (featureTransform.use: exactly the blocks the head reads).
+   */
+  backbone?: { id: string; spec?: FeatureSpec; featureTransform: FeatureTransform };
   /** Head models that fine-tune the backbone: the cut whose cached activation the model's first input is. */
   fineTune?: { from: string };
   /** Present once the model has been exported to ONNX. */
@@ -44,10 +48,16 @@ export interface ModelManifest {
 }
 
 /** The backbone a head model's features come from; its id must match the recorded one. */
-export function backboneSpecOf(manifest: ModelManifest): BackboneSpec {
+export function backboneSpecOf(manifest: ModelManifest): FeatureSpec {
   if (!manifest.backbone) throw new PainterError('MODEL_CORRUPT', `Model v${manifest.version} is a head model without its backbone`, { version: manifest.version });
   const spec = manifest.backbone.spec ?? LEGACY_BACKBONE_SPEC;
-  if (backboneIdOf(spec) !== manifest.backbone.id) {
+  let id: string;
+  try {
+    id = backboneIdOf(spec);
+  } catch (e) {
+    throw new PainterError('MODEL_CORRUPT', `Model v${manifest.version} records a backbone spec no backbone computes: ${(e as Error).message}`, { version: manifest.version }, { cause: e });
+  }
+  if (id !== manifest.backbone.id) {
     throw new PainterError('MODEL_CORRUPT', `Model v${manifest.version} was trained on backbone features ${manifest.backbone.id}, which its manifest's spec does not reproduce`, { version: manifest.version });
   }
   return spec;

@@ -1,8 +1,8 @@
 /**
  * Translates a tfjs layers model — a chain or a branching graph such as MobileNetV2's residual
- * blocks — into ONNX nodes, converting only the layers the requested targets depend on. A
- * BatchNormalization that is the sole consumer of a linear convolution or dense layer is folded
- * into that layer's weights.
+ * blocks or InceptionV3's concatenated branches — into ONNX nodes, converting only the layers the
+ * requested targets depend on. A BatchNormalization (with or without its scale) that is the sole
+ * consumer of a linear convolution or dense layer is folded into that layer's weights.
  */
 import type * as tf from '@tensorflow/tfjs';
 
@@ -12,6 +12,7 @@ import {
   batchNorm,
   blockNormalization,
   batchNormParams,
+  concatenate,
   config,
   conv2d,
   dense,
@@ -39,6 +40,7 @@ export const SUPPORTED_LAYERS = [
   'Activation',
   'ZeroPadding2D',
   'Add',
+  'Concatenate',
   'MaxPooling2D',
   'AveragePooling2D',
   'GlobalAveragePooling2D',
@@ -50,6 +52,7 @@ export const SUPPORTED_LAYERS = [
 ] as const;
 
 const FOLDABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
+const MERGES = new Set(['Add', 'Concatenate']);
 
 function inboundLayers(layer: Layer): Layer[] {
   const nodes = layer.inboundNodes;
@@ -116,7 +119,7 @@ export function convertLayers(g: GraphBuilder, model: tf.LayersModel, input: Gra
       continue;
     }
     const kind = layer.getClassName();
-    if (kind !== 'Add' && xs.length !== 1) throw unsupported(layer, `${xs.length} inputs (only Add merges branches)`);
+    if (!MERGES.has(kind) && xs.length !== 1) throw unsupported(layer, `${xs.length} inputs (only Add and Concatenate merge branches)`);
     const x = xs[0];
     let y: GraphTensor;
     switch (kind) {
@@ -148,6 +151,9 @@ export function convertLayers(g: GraphBuilder, model: tf.LayersModel, input: Gra
         break;
       case 'Add':
         y = add(g, layer, xs);
+        break;
+      case 'Concatenate':
+        y = concatenate(g, layer, xs);
         break;
       case 'MaxPooling2D':
         y = pool2d(g, layer, x, 'MaxPool');

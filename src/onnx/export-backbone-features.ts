@@ -1,16 +1,34 @@
 /**
- * The frozen backbone's feature row as ONNX: pixels → MobileNetV2 → the pooled final activation
- * and the style statistics (channel means, stds, projected Gram triangle, each signed-sqrt
- * normalised) of the tapped intermediate layers — what BackboneFeaturizer computes in tfjs, op for
- * op. Training extracts its cached features with it on ONNX Runtime; the head pipeline appends
- * the feature transform and the trained head to the same blocks.
+ * A frozen backbone's feature row as ONNX: pixels → MobileNetV2 or InceptionV3 → the pooled final
+ * activation and the style statistics (channel means, stds, projected Gram triangle, each
+ * signed-sqrt normalised) of the tapped intermediate layers — what BackboneFeaturizer computes in
+ * tfjs, op for op. Training extracts its cached features with it on ONNX Runtime; the head
+ * pipeline appends the feature transform and the trained head to the same blocks, and reads
+ * several backbones from one pixel input for a combined spec.
  *
- * Input "pixels": [N, size, size, 3] float32 RGB in 0..255. The network is fully convolutional,
- * so one set of weights serves every view size that is a multiple of 32.
+ * Input "pixels": [N, size, size, 3] float32 RGB in 0..255. The networks are fully
+ * convolutional: the Keras model passed in is built for `size` (nsfwjsIOHandler's inputSize), so
+ * every tapped layer's spatial size is known exactly.
  */
 import type * as tf from '@tensorflow/tfjs';
 
-import { blockPrefix, projectedChannels, seededProjection, styleDims, upperTriangleIndices, type BackboneSpec } from '../backbone/spec.js';
+import {
+  BACKBONES,
+  backbonesOf,
+  checkInputSize,
+  inputRangeOf,
+  isCombined,
+  partBlockName,
+  projectedChannels,
+  seededProjection,
+  styleBlockName,
+  styleDims,
+  upperTriangleIndices,
+  validateFeatureSpec,
+  type BackboneSpec,
+  type FeatureSpec,
+} from '../backbone/spec.js';
+import { BASE_VIEW } from '../backbone/views.js';
 import { convertLayers, layerNamed } from './convert-layers.js';
 import type { GraphTensor, Layer } from './layer-converters.js';
 import { GraphBuilder } from './onnx-builder.js';
@@ -19,8 +37,6 @@ export const PIXELS_INPUT = 'pixels';
 export const FEATURES_OUTPUT = 'features';
 /** Same epsilon as StyleStatisticsComputer. */
 const STD_EPSILON = 1e-8;
-/** The Keras MobileNetV2 the nsfwjs bundle holds is built for 224 px; strides scale with the input. */
-const BUILT_SIZE = 224;
 
 /** Sign(v)·sqrt(|v|), as signedSqrt does. */
 function signedSqrt(g: GraphBuilder, v: string, base: string): string {
@@ -65,10 +81,16 @@ export interface GraphBlock {
 }
 
 /**
- * Appends the backbone to `g`, reading NHWC pixels in 0..255 from `pixels`, and returns its raw
+/** Raw feature blocks by name, and the NCHW outputs of the spec's activation layers. */
+export type BackboneBlocks = Map<string, GraphBlock> & { activations?: Map<string, GraphTensor> };
+
+/**
+ * Appends one backbone to `g`, reading NHWC pixels in 0..255 from `pixels`, and returns its raw
  * feature blocks by name, in BackboneFeaturizer's order (pooled, then per layer mean, std, gram,
- * then activations), and the NCHW outputs of the activation layers. `pooled: false` leaves the
- * final activation out (a fine-tuned model computes its own).
+ * then activations), and the NCHW outputs of the activation layers. `backbone` must be built for
+ * `inputSize` px. `pooled: false` leaves the final activation out (a fine-tuned model computes
+ * its own); `scope` prefixes the names of the nodes it adds beyond the Keras layers' own (two
+ * backbones in one graph).
  */
 export function appendBackboneBlocks(
   g: GraphBuilder,
@@ -76,29 +98,35 @@ export function appendBackboneBlocks(
   spec: BackboneSpec,
   pixels: string,
   inputSize: number,
-  opts: { pooled?: boolean } = {},
-): Map<string, GraphBlock> & { activations?: Map<string, GraphTensor> } {
-  if (inputSize % 32 !== 0) throw new Error(`Cannot export the backbone for ${inputSize} px: the size must be a multiple of 32`);
-  // The Keras MobileNetV2 weights expect [-1, 1]; tfjs receives NHWC, ONNX convolves NCHW.
-  const scaled = g.op('Sub', [g.op('Div', [pixels, g.floatConst('px_scale', [], [127.5])], {}, 'px_div'), g.floatConst('px_one', [], [1])], {}, 'px_unit');
-  const nchw = { name: g.op('Transpose', [scaled], { perm: [0, 3, 1, 2] }, 'px_nchw'), rank: 4 };
-  const outLayer = layerNamed(backbone, 'out_relu');
+  opts: { pooled?: boolean; scope?: string } = {},
+): BackboneBlocks {
+  checkInputSize(spec.variant, inputSize);
+  const built = backbone.inputs[0].shape;
+  if (built[1] !== inputSize || built[2] !== inputSize) {
+    throw new Error(`Cannot export ${spec.variant} for ${inputSize} px from a model built for ${built[1]}×${built[2]}: load it with nsfwjsIOHandler(variant, { inputSize: ${inputSize} })`);
+  }
+  // tfjs receives NHWC, ONNX convolves NCHW.
+  const px = (base: string) => `${opts.scope ?? ''}${base}`;
+  const scaled =
+    inputRangeOf(spec) === '[0,1]'
+      ? g.op('Div', [pixels, g.floatConst(px('px_scale'), [], [255])], {}, px('px_unit'))
+      : g.op('Sub', [g.op('Div', [pixels, g.floatConst(px('px_scale'), [], [127.5])], {}, px('px_div')), g.floatConst(px('px_one'), [], [1])], {}, px('px_unit'));
+  const nchw = { name: g.op('Transpose', [scaled], { perm: [0, 3, 1, 2] }, px('px_nchw')), rank: 4 };
+  const outLayer = layerNamed(backbone, BACKBONES[spec.variant].pooledLayer);
   const taps = spec.styleLayers.map((n) => layerNamed(backbone, n));
   const activations = (spec.activations ?? []).map((n) => layerNamed(backbone, n));
-  if (activations.length && inputSize !== BUILT_SIZE) throw new Error(`Cannot export activations for ${inputSize} px: a spec with activations takes ${BUILT_SIZE} px views only`);
+  if (activations.length && inputSize !== BASE_VIEW.size) throw new Error(`Cannot export activations for ${inputSize} px: a spec with activations takes ${BASE_VIEW.size} px views only`);
   const withPooled = opts.pooled ?? true;
   const converted = convertLayers(g, backbone, nchw, [...(withPooled ? [outLayer] : []), ...taps, ...activations]);
 
-  const blocks: Map<string, GraphBlock> & { activations?: Map<string, GraphTensor> } = new Map<string, GraphBlock>();
+  const blocks: BackboneBlocks = new Map<string, GraphBlock>();
   blocks.activations = new Map(activations.map((l) => [l.name, converted.get(l)!]));
   const outChannels = (outLayer.outputShape as number[])[3];
-  if (withPooled) blocks.set('pooled', { name: g.op('ReduceMean', [converted.get(outLayer)!.name], { axes: [2, 3], keepdims: 0 }, 'pooled'), dim: outChannels });
+  if (withPooled) blocks.set('pooled', { name: g.op('ReduceMean', [converted.get(outLayer)!.name], { axes: [2, 3], keepdims: 0 }, px('pooled')), dim: outChannels });
   spec.styleLayers.forEach((layerName, i) => {
     const [, h, w, c] = taps[i].outputShape as number[];
-    // The layer's stride is fixed; its spatial size follows the input's.
-    const spatial = ((h * inputSize) / BUILT_SIZE) * ((w * inputSize) / BUILT_SIZE);
-    const p = blockPrefix(layerName);
-    const stats = styleStatistics(g, converted.get(taps[i])!.name, c, spatial, spec, p);
+    const p = styleBlockName(spec.variant, layerName);
+    const stats = styleStatistics(g, converted.get(taps[i])!.name, c, h * w, spec, px(p));
     const dims = styleDims(c, spec.style);
     blocks.set(`${p}.mean`, { name: stats.mean, dim: dims.mean });
     blocks.set(`${p}.std`, { name: stats.std, dim: dims.std });
@@ -107,13 +135,29 @@ export function appendBackboneBlocks(
   activations.forEach((layer) => {
     // NHWC order, as tfjs flattens its activations.
     const [, h, w, c] = layer.outputShape as number[];
-    const nhwc = g.op('Transpose', [converted.get(layer)!.name], { perm: [0, 2, 3, 1] }, `${layer.name}_nhwc`);
-    blocks.set(`${layer.name}.act`, { name: g.op('Reshape', [nhwc, g.int64Const(`${layer.name}_act_shape`, [0, h * w * c])], {}, `${layer.name}_act`), dim: h * w * c });
+    const nhwc = g.op('Transpose', [converted.get(layer)!.name], { perm: [0, 2, 3, 1] }, px(`${layer.name}_nhwc`));
+    blocks.set(`${layer.name}.act`, { name: g.op('Reshape', [nhwc, g.int64Const(px(`${layer.name}_act_shape`), [0, h * w * c])], {}, px(`${layer.name}_act`)), dim: h * w * c });
   });
   return blocks;
 }
 
-/** The whole raw feature row, [N, dim], as BackboneFeaturizer.featurize returns it. */
+/**
+ * Every backbone of `spec` reading the same pixels (`backbones` in the spec's order, each built for
+ * `inputSize`): a combined spec's blocks are named `<variant>/<block>`, as its rows are.
+ */
+export function appendFeatureBlocks(g: GraphBuilder, backbones: tf.LayersModel[], spec: FeatureSpec, pixels: string, inputSize: number): Map<string, GraphBlock> {
+  validateFeatureSpec(spec);
+  const parts = backbonesOf(spec);
+  if (backbones.length !== parts.length) throw new Error(`Cannot export: ${backbones.length} backbone models for ${parts.length} backbones in the spec`);
+  if (!isCombined(spec)) return appendBackboneBlocks(g, backbones[0], parts[0], pixels, inputSize);
+  const blocks = new Map<string, GraphBlock>();
+  parts.forEach((part, i) => {
+    for (const [name, b] of appendBackboneBlocks(g, backbones[i], part, pixels, inputSize, { scope: `${part.variant}_` })) blocks.set(partBlockName(part.variant, name), b);
+  });
+  return blocks;
+}
+
+/** One backbone's whole raw feature row, [N, dim], as BackboneFeaturizer.featurize returns it. */
 export function exportBackboneFeaturesToOnnx(backbone: tf.LayersModel, spec: BackboneSpec, inputSize: number, opts: { opset?: number } = {}): Uint8Array {
   const g = new GraphBuilder();
   const input = g.name(PIXELS_INPUT);

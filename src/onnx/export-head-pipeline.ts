@@ -1,18 +1,20 @@
 /**
- * Exports a pretrained-preset model — frozen MobileNetV2, the style statistics of its
- * intermediate layers, the per-block feature transform and the trained head — as ONE ONNX graph
- * from pixels to embedding. It computes what BackboneFeaturizer + applyFeatureTransform + the head
- * compute in tfjs, op for op, so the server and the index need neither tfjs nor the feature cache.
+ * Exports a pretrained-preset model — its frozen backbone or backbones (MobileNetV2, InceptionV3,
+ * both side by side for a combined spec), the style statistics of their intermediate layers, the
+ * per-block feature transform and the trained head — as ONE ONNX graph from pixels to embedding.
+ * It computes what BackboneFeaturizer + applyFeatureTransform + the head compute in tfjs, op for
+ * op, so the server and the index need neither tfjs nor the feature cache.
  *
- * Input "pixels": [N, 224, 224, 3] float32 RGB in 0..255, as decodeSquareRgb produces them.
+ * Input "pixels": [N, inputSize, inputSize, 3] float32 RGB in 0..255, as decodeSquareRgb produces
+ * them; every backbone reads the same pixels at that size (InceptionV3 takes 224 px as well as 299).
  */
 import type * as tf from '@tensorflow/tfjs';
 
-import type { BackboneSpec } from '../backbone/spec.js';
+import { backbonesOf, isCombined, type FeatureSpec } from '../backbone/spec.js';
 import { blockScale, frozenBlocks, type FeatureTransform } from '../encoders/feature-transform.js';
 import { ACTIVATION_INPUT } from '../encoders/fine-tune.js';
 import { convertLayers, layerNamed } from './convert-layers.js';
-import { appendBackboneBlocks, PIXELS_INPUT } from './export-backbone-features.js';
+import { appendBackboneBlocks, appendFeatureBlocks, PIXELS_INPUT } from './export-backbone-features.js';
 import { appendEmbeddingSpace, OUTPUT_NAME } from './export-encoder.js';
 import type { Layer } from './layer-converters.js';
 import { GraphBuilder } from './onnx-builder.js';
@@ -20,9 +22,9 @@ import { GraphBuilder } from './onnx-builder.js';
 export { PIXELS_INPUT };
 
 export interface HeadPipelineParts {
-  /** The full Keras MobileNetV2 (its layers are looked up by name). */
-  backbone: tf.LayersModel;
-  spec: BackboneSpec;
+  /** The Keras backbone, or one per backbone of a combined spec in its order, each built for inputSize (layers are looked up by name). */
+  backbone: tf.LayersModel | tf.LayersModel[];
+  spec: FeatureSpec;
   transform: FeatureTransform;
   head: tf.LayersModel;
   embeddingScale: number;
@@ -61,7 +63,7 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
   const input = g.name(PIXELS_INPUT);
   g.name(OUTPUT_NAME);
 
-  const blocks = appendBackboneBlocks(g, backbone, spec, input, inputSize);
+  const blocks = appendFeatureBlocks(g, Array.isArray(backbone) ? backbone : [backbone], spec, input, inputSize);
   const features = appendTransform(g, blocks, transform);
 
   const headOut = head.outputs[0].sourceLayer as Layer;
@@ -69,7 +71,7 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
   if (embeddingScale) out = { name: appendEmbeddingSpace(g, out.name, embeddingScale), rank: 2 };
   g.opTo('Identity', [out.name], OUTPUT_NAME);
   return g.encode({
-    graphName: `${spec.variant}-style-head`,
+    graphName: `${backbonesOf(spec).map((b) => b.variant).join('+')}-style-head`,
     input: { name: input, shape: ['N', inputSize, inputSize, 3] },
     output: { name: OUTPUT_NAME, shape: ['N', head.outputs[0].shape[1] as number] },
     opset,
@@ -82,12 +84,14 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
  * block, then [pooled', frozen blocks transformed] through the head.
  */
 export function exportFineTunedPipelineToOnnx(parts: FineTunedPipelineParts, opts: { opset?: number } = {}): Uint8Array {
-  const { backbone, spec, transform, head, embeddingScale, inputSize, from } = parts;
+  const { spec, transform, head, embeddingScale, inputSize, from } = parts;
+  const backbone = Array.isArray(parts.backbone) ? parts.backbone : [parts.backbone];
+  if (isCombined(spec) || backbone.length !== 1) throw new Error('Cannot export: a fine-tuned model reads one backbone');
   const g = new GraphBuilder();
   const input = g.name(PIXELS_INPUT);
   g.name(OUTPUT_NAME);
 
-  const blocks = appendBackboneBlocks(g, backbone, { ...spec, activations: [from] }, input, inputSize, { pooled: false });
+  const blocks = appendBackboneBlocks(g, backbone[0], { ...spec, activations: [from] }, input, inputSize, { pooled: false });
   const cut = blocks.activations!.get(from)!;
   const pooledNorm = layerNamed(head, 'pooled_norm');
   const top = convertLayers(g, head, null, [pooledNorm], new Map([[layerNamed(head, ACTIVATION_INPUT), cut]]));

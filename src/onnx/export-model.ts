@@ -6,7 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 
-import { MOBILENET_INPUT_SIZE, nsfwjsIOHandler } from '../backbone/load-mobilenet.js';
+import { nsfwjsIOHandler } from '../backbone/nsfwjs-bundle.js';
+import { backbonesOf } from '../backbone/spec.js';
+import { BASE_VIEW } from '../backbone/views.js';
 import { loadLayersModel } from '../encoders/model-files.js';
 import { backboneSpecOf, readManifest, writeManifest, type ModelManifest, type OnnxArtifact } from '../encoders/model-manifest.js';
 import { PainterError } from '../errors.js';
@@ -19,7 +21,8 @@ export const ONNX_FILE = 'encoder.onnx';
 
 /** The decoding a model's ONNX graph takes its pixels in. */
 export function decodeSpecOf(manifest: ModelManifest): DecodeSpec {
-  return manifest.kind === 'head' ? { kind: 'square-bytes', size: MOBILENET_INPUT_SIZE } : { kind: 'crop-unit', size: manifest.inputSize };
+  // A head reads the backbone features of the base view, whatever backbones compute them.
+  return manifest.kind === 'head' ? { kind: 'square-bytes', size: BASE_VIEW.size } : { kind: 'crop-unit', size: manifest.inputSize };
 }
 
 /** ONNX bytes of a saved model (a tfjs backend must be ready). */
@@ -28,22 +31,23 @@ export async function buildOnnx(dir: string, manifest: ModelManifest): Promise<U
   try {
     if (manifest.kind === 'cnn') return exportToOnnx(model, { embeddingScale: manifest.embeddingScale });
     const spec = backboneSpecOf(manifest);
-    const mobilenet = await tf.loadLayersModel(nsfwjsIOHandler(spec.variant));
+    const backbones: tf.LayersModel[] = [];
     try {
+      for (const part of backbonesOf(spec)) backbones.push(await tf.loadLayersModel(nsfwjsIOHandler(part.variant, { inputSize: BASE_VIEW.size })));
       const transform = manifest.backbone!.featureTransform;
       if (manifest.fineTune) {
-        return exportFineTunedPipelineToOnnx({ backbone: mobilenet, spec, transform, head: model, embeddingScale: manifest.embeddingScale, inputSize: MOBILENET_INPUT_SIZE, from: manifest.fineTune.from });
+        return exportFineTunedPipelineToOnnx({ backbone: backbones, spec, transform, head: model, embeddingScale: manifest.embeddingScale, inputSize: BASE_VIEW.size, from: manifest.fineTune.from });
       }
       return exportHeadPipelineToOnnx({
-        backbone: mobilenet,
+        backbone: backbones,
         spec,
         transform,
         head: model,
         embeddingScale: manifest.embeddingScale,
-        inputSize: MOBILENET_INPUT_SIZE,
+        inputSize: BASE_VIEW.size,
       });
     } finally {
-      mobilenet.dispose();
+      for (const b of backbones) b.dispose();
     }
   } finally {
     model.dispose();

@@ -190,6 +190,22 @@ export function zeroPadding2d(g: GraphBuilder, layer: Layer, x: GraphTensor): Gr
   return { name: g.op('Pad', [x.name, pads], { mode: 'constant' }, layer.name), rank: 4 };
 }
 
+/**
+ * Concatenate of several tensors along one axis (Inception's branches along channels). tfjs
+ * counts NHWC axes, so an image axis is remapped to NCHW: channels (3 or -1) become 1.
+ */
+export function concatenate(g: GraphBuilder, layer: Layer, xs: GraphTensor[]): GraphTensor {
+  if (xs.length < 2) throw unsupported(layer, `${xs.length} inputs (Concatenate needs two or more)`);
+  const rank = xs[0].rank;
+  if (xs.some((x) => x.rank !== rank)) throw unsupported(layer, 'inputs of different ranks');
+  if (rank !== 2 && rank !== 4) throw unsupported(layer, `rank-${rank} inputs`);
+  const raw = (config(layer).axis as number | undefined) ?? -1;
+  const axis = raw < 0 ? raw + rank : raw;
+  if (axis <= 0 || axis >= rank) throw unsupported(layer, `concatenation along axis ${raw}`);
+  const onnxAxis = rank === 4 ? [0, 2, 3, 1][axis] : axis;
+  return { name: g.op('Concat', xs.map((x) => x.name), { axis: onnxAxis }, layer.name), rank };
+}
+
 /** BlockNormalization: x · scale / sqrt(Σx² + 1e-12) over the last axis of a [N, dim] tensor. */
 export function blockNormalization(g: GraphBuilder, layer: Layer, x: GraphTensor): GraphTensor {
   if (x.rank !== 2) throw unsupported(layer, `rank-${x.rank} input (only [N, dim])`);

@@ -17,6 +17,7 @@ import type { Notifier, PainterEvent } from '../db/notifier.js';
 import type { JobRepository } from '../db/repositories/job-repository.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import { JOB_KINDS, type Job, type JobKind, type JsonObject } from '../db/types.js';
+import type { BackboneName } from '../encoders/backbone-choices.js';
 import { PainterError, isPainterError } from '../errors.js';
 import { evaluate } from './evaluation-service.js';
 import type { IndexService, Logger } from './index-service.js';
@@ -27,6 +28,8 @@ export interface StartTraining {
   epochs?: number;
   loss?: 'triplet' | 'contrastive';
   mining?: 'random' | 'batch-hard' | 'batch-all';
+  /** The frozen backbone of a head preset (see BACKBONE_CHOICES). */
+  backbone?: BackboneName;
   /** Rebuild the index with the new model when training succeeds (default true). */
   rebuildIndex?: boolean;
 }
@@ -103,7 +106,7 @@ export class JobService {
       if (!this.train) throw new PainterError('INVALID_ARGUMENT', 'This server was started without the training subsystem');
       const input = params as StartTraining;
       const overrides = Object.fromEntries(
-        Object.entries({ preset: input.preset, epochs: input.epochs, loss: input.loss, mining: input.mining }).filter(([, v]) => v !== undefined),
+        Object.entries({ preset: input.preset, epochs: input.epochs, loss: input.loss, mining: input.mining, backbone: input.backbone }).filter(([, v]) => v !== undefined),
       );
       const trained = await this.train(overrides, report);
       signal.throwIfAborted();

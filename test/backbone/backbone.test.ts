@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../../src/backbone/ensure-backend.js';
 import { DEFAULT_BACKBONE_SPEC, extractBackboneFeatures, type BackboneSpec } from '../../src/backbone/extract.js';
 import { BackboneFeaturizer, backboneIdOf } from '../../src/backbone/features.js';
-import { loadMobileNetFeatureModel } from '../../src/backbone/load-mobilenet.js';
+import { loadBackboneFeatureModel } from '../../src/backbone/load-backbone.js';
 import { seededProjection, styleDims, upperTriangleIndices } from '../../src/backbone/spec.js';
-import { StyleStatisticsComputer } from '../../src/backbone/style-features.js';
+import { signedSqrt, StyleStatisticsComputer } from '../../src/backbone/style-features.js';
 import { BASE_VIEW, type ViewSpec } from '../../src/backbone/views.js';
 
 const MIRROR: ViewSpec = { size: 224, flip: true };
@@ -66,6 +66,16 @@ describe('style statistics', () => {
     tf.dispose([act, st.mean, st.std, st.gram]);
   });
 
+  it('keeps the signed square root of values below float32 epsilon, as ONNX Runtime does', async () => {
+    await ensureBackend(); // tfjs-wasm's own Sign rounds |x| < 1.2e-7 to 0
+    const v = [4, 1e-6, 1e-7, 5e-8, 0, -5e-8, -9];
+    const t = tf.tensor1d(v);
+    const r = signedSqrt(t);
+    expect(Array.from(r.dataSync())).toEqual(v.map((x) => expect.closeTo(Math.sign(x) * Math.sqrt(Math.abs(x)), 7)));
+    expect(r.dataSync()[3]).toBeGreaterThan(2e-4);
+    tf.dispose([t, r]);
+  });
+
   it('has a seeded, reproducible projection and fixed dims', () => {
     expect(seededProjection(192, 48, 7)).toEqual(seededProjection(192, 48, 7));
     expect(seededProjection(192, 48, 7)).not.toEqual(seededProjection(192, 48, 8));
@@ -82,7 +92,7 @@ describe('backbone', () => {
     }) as typeof fetch;
     try {
       await ensureBackend();
-      const m = await loadMobileNetFeatureModel({ layers: ['block_3_expand_relu', 'block_6_expand_relu'] });
+      const m = await loadBackboneFeatureModel({ layers: ['block_3_expand_relu', 'block_6_expand_relu'] });
       const out = m.run(tf.zeros([1, 224, 224, 3]) as tf.Tensor4D);
       expect(out.pooled.shape).toEqual([1, 1280]);
       expect(out.layers.map((t) => t.shape)).toEqual([

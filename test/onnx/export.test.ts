@@ -12,19 +12,17 @@ import { OnnxSession } from '../../src/onnx/onnx-encoder-runtime.js';
 
 const SCALE = 5;
 
-/** Gives every BatchNorm non-trivial statistics so folding is really exercised. */
+/** Gives every BatchNorm non-trivial statistics so folding is really exercised (gamma and beta only where the layer has them). */
 function randomiseBatchNorms(model: tf.LayersModel, seed: number): void {
   let s = seed;
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'BatchNormalization') continue;
-    const shapes = layer.getWeights().map((w) => w.shape);
-    const [gamma, beta, mean, variance] = shapes.map((shape, i) => {
-      const lo = [0.5, -0.5, -0.5, 0.2][i];
-      const hi = [1.5, 0.5, 0.5, 2.0][i];
-      return tf.randomUniform(shape, lo, hi, 'float32', s++);
-    });
-    layer.setWeights([gamma, beta, mean, variance]);
-    tf.dispose([gamma, beta, mean, variance]);
+    const c = layer.getConfig() as { scale?: boolean; center?: boolean };
+    const kinds = [...(c.scale === false ? [] : ['gamma']), ...(c.center === false ? [] : ['beta']), 'mean', 'variance'];
+    const ranges: Record<string, [number, number]> = { gamma: [0.5, 1.5], beta: [-0.5, 0.5], mean: [-0.5, 0.5], variance: [0.2, 2.0] };
+    const values = layer.getWeights().map((w, i) => tf.randomUniform(w.shape, ...ranges[kinds[i]], 'float32', s++));
+    layer.setWeights(values);
+    tf.dispose(values);
   }
 }
 
@@ -173,13 +171,52 @@ describe('exportToOnnx', () => {
     model.dispose();
   });
 
-  it('refuses merges other than Add', () => {
+  it('matches tfjs on an InceptionV3-style block: BatchNorm without scale, ReLU activations, same-padded average pooling, channel concatenation', async () => {
+    const input = tf.input({ shape: [15, 15, 3] });
+    const convBn = (x: tf.SymbolicTensor, filters: number, kernelSize: number | [number, number], strides = 1, padding: 'same' | 'valid' = 'same') => {
+      let y = tf.layers.conv2d({ filters, kernelSize, strides, padding, useBias: false }).apply(x) as tf.SymbolicTensor;
+      y = tf.layers.batchNormalization({ axis: 3, scale: false, epsilon: 1e-3 }).apply(y) as tf.SymbolicTensor;
+      return tf.layers.activation({ activation: 'relu' }).apply(y) as tf.SymbolicTensor;
+    };
+    const stem = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid' }).apply(convBn(input, 6, 3, 1, 'valid')) as tf.SymbolicTensor; // 13 → 6
+    const b1 = convBn(stem, 4, 1);
+    const b3 = convBn(convBn(stem, 3, 1), 5, [1, 3]);
+    // TF averages the valid pixels only at 'same' borders (ONNX count_include_pad = 0).
+    const pool = convBn(tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }).apply(stem) as tf.SymbolicTensor, 2, 1);
+    const mixed = tf.layers.concatenate({ axis: 3 }).apply([b1, b3, pool]) as tf.SymbolicTensor;
+    const reduced = tf.layers.concatenate({ axis: -1 }).apply([
+      convBn(mixed, 4, 3, 2, 'valid'),
+      tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid' }).apply(mixed) as tf.SymbolicTensor,
+    ]) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 7 }).apply(tf.layers.globalAveragePooling2d({}).apply(reduced)) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    randomiseBatchNorms(model, 13);
+    await expectParity(model, [2, 15, 15, 3], 10);
+    model.dispose();
+  });
+
+  it('matches tfjs on a Concatenate of dense features', async () => {
+    const input = tf.input({ shape: [4] });
+    const a = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+    const b = tf.layers.dense({ units: 5, activation: 'tanh' }).apply(input) as tf.SymbolicTensor;
+    const joined = tf.layers.concatenate({}).apply([a, b]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 6 }).apply(joined) as tf.SymbolicTensor });
+    await expectParity(model, [3, 4], 2);
+    model.dispose();
+  });
+
+  it('refuses merges other than Add and Concatenate, and concatenation along the batch axis', () => {
     const input = tf.input({ shape: [4] });
     const a = tf.layers.dense({ units: 3, name: 'a' }).apply(input) as tf.SymbolicTensor;
     const b = tf.layers.dense({ units: 3, name: 'b' }).apply(input) as tf.SymbolicTensor;
-    const joined = tf.layers.concatenate({ name: 'merge' }).apply([a, b]) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: input, outputs: joined });
+    const product = tf.layers.multiply({ name: 'merge' }).apply([a, b]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: product });
     expect(() => exportToOnnx(model, { embeddingScale: SCALE })).toThrow(/layer "merge".*2 inputs/);
     model.dispose();
+    const image = tf.input({ shape: [4, 4, 2] });
+    const stacked = tf.layers.concatenate({ axis: 0, name: 'stack' }).apply([image, image]) as tf.SymbolicTensor;
+    const bad = tf.model({ inputs: image, outputs: tf.layers.globalAveragePooling2d({}).apply(stacked) as tf.SymbolicTensor });
+    expect(() => exportToOnnx(bad, { embeddingScale: SCALE })).toThrow(/layer "stack".*axis 0/);
+    bad.dispose();
   });
 });

@@ -94,17 +94,18 @@ describe('jobs', () => {
   });
 
   it('starts training with validated options: 202', async () => {
-    const r = await t.call('/api/jobs/train', jsonPost({ preset: 'small', epochs: 3, loss: 'triplet', mining: 'batch-hard', rebuildIndex: false }, withKey));
+    const r = await t.call('/api/jobs/train', jsonPost({ preset: 'small', epochs: 3, loss: 'triplet', mining: 'batch-hard', backbone: 'inception', rebuildIndex: false }, withKey));
     expect(r.status).toBe(202);
     expect(r.headers.get('location')).toBe('/api/jobs/job-2');
     expect(r.body.kind).toBe('train');
-    expect(t.services.jobs.startTraining).toHaveBeenCalledWith({ preset: 'small', epochs: 3, loss: 'triplet', mining: 'batch-hard', rebuildIndex: false });
+    expect(t.services.jobs.startTraining).toHaveBeenCalledWith({ preset: 'small', epochs: 3, loss: 'triplet', mining: 'batch-hard', backbone: 'inception', rebuildIndex: false });
   });
 
   it.each([
     [{ preset: 'huge' }, 'preset'],
     [{ epochs: 0 }, 'epochs'],
     [{ mining: 'hardest' }, 'mining'],
+    [{ backbone: 'resnet' }, 'backbone'],
     [{ loss: 'l2' }, 'loss'],
   ])('refuses training options %j', async (body, field) => {
     const r = await t.call('/api/jobs/train', jsonPost(body, withKey));

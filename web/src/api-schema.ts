@@ -2795,6 +2795,8 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
+                    /** @enum {string} */
+                    backbone?: "mobilenet" | "inception" | "both";
                     epochs?: number;
                     /** @enum {string} */
                     loss?: "triplet" | "contrastive";
