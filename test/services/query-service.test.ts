@@ -59,12 +59,12 @@ function fakeIndex(): BuildVectors {
     search: async (q: Float32Array, k: number, filter?: VectorFilter) =>
       [...vectors]
         .filter(([id, e]) => passes(id, e, filter))
-        .map(([label, e]) => ({ label, artistId: e.artistId, distance: Math.abs(e.vector[0] - q[0]) }))
+        .map(([label, e]) => ({ label, artistId: e.artistId, radius: null, distance: Math.abs(e.vector[0] - q[0]) }))
         .sort((a, b) => a.distance - b.distance)
         .slice(0, k),
     get: async (id: number) => {
       const e = vectors.get(id);
-      return e ? { vector: e.vector, artistId: e.artistId } : null;
+      return e ? { vector: e.vector, artistId: e.artistId, radius: null } : null;
     },
   } as unknown as BuildVectors;
 }
