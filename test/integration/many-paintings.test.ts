@@ -234,8 +234,15 @@ describe('many paintings at once', () => {
       const unlabelled = [...indexed].filter(([, p]) => p.artistId === null).map(([id]) => id);
       expect(unlabelled).toHaveLength(kaggle.artistOf.size);
       expect(serving.norms).not.toBeNull();
-      // Every painting's cohort radius is stored with the build, the unlabelled ones' too.
+      // Every painting's cohort radius is stored with the build, the unlabelled ones' too; the
+      // artists' spreads are in the build's row, and unlabelled paintings are no artist there either.
       expect((await serving.index.get(unlabelled[0]))?.radius).toBeGreaterThan(0);
+      const norms = (await repos.builds.get(serving.buildId))!.norms!;
+      expect(norms.cohortSha256).toBe(serving.norms!.cohortSha256);
+      const artists = new Set([...indexed.values()].map((p) => p.artistId).filter((a) => a !== null).map(String));
+      expect(Object.keys(norms.spreads).length).toBeGreaterThan(0);
+      expect(Object.keys(norms.spreads).every((a) => artists.has(a))).toBe(true);
+      expect(norms.pooledSpreadStd).toBeGreaterThan(0);
       const nearest = await json('/api/artists/nearest?k=5', post({ paintingId: unlabelled[0] }));
       expect(nearest.status).toBe(200);
       expect(nearest.body.artists.length).toBeGreaterThan(0);
