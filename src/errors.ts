@@ -33,6 +33,7 @@ export const ErrorCodes = {
   ARTIST_NOT_FOUND: { status: 404, message: 'Artist not found' },
   UPLOAD_NOT_FOUND: { status: 404, message: 'Upload not found or expired' },
   EVALUATION_NOT_FOUND: { status: 404, message: 'No stored evaluation for this model' },
+  EVALUATION_NOT_HELD_OUT: { status: 409, message: 'The model trained on the paintings it would be evaluated on' },
   JOB_NOT_FOUND: { status: 404, message: 'Job not found' },
   CURSOR_INVALID: { status: 400, message: 'Invalid pagination cursor' },
   INDEX_NOT_READY: { status: 503, message: 'No index is loaded yet' },

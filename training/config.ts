@@ -7,6 +7,7 @@ import { validateView, VIEW_SETS, type ViewSetName, type ViewSpec } from '../src
 import { PainterError } from '../src/errors.js';
 import { BACKBONE_NAMES, DEFAULT_BACKBONE, getBackboneChoice } from '../src/encoders/backbone-choices.js';
 import { DEFAULT_PRESET, getPreset, PRESET_NAMES, type PresetDefinition } from '../src/encoders/presets.js';
+import { TRAINING_ARTISTS } from '../src/dataset/training-artists.js';
 
 const ViewSpecSchema = z
   .object({
@@ -57,6 +58,11 @@ export const TrainingConfigSchema = z.object({
    * head, the backbone's layers at `lrScale` × the learning rate.
    */
   fineTune: z.object({ from: z.string().min(1), lrScale: z.number().positive().max(1) }).optional(),
+  /**
+   * The artists trained on (see TRAINING_ARTISTS): absent means the training split's; `all` adds
+   * the test split's artists, leaving no held-out test evaluation.
+   */
+  artists: z.enum(TRAINING_ARTISTS).optional(),
 });
 
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
@@ -114,6 +120,8 @@ export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { conf
     patience: overrides.patience ?? 0,
     ...(backbone ? { views: resolveViews(overrides.views ?? preset.training.views ?? 'center'), backbone: backbone.name } : {}),
     ...(fineTuneFrom ? { fineTune: { from: fineTuneFrom, lrScale: overrides.fineTuneLrScale ?? preset.training.fineTune?.lrScale ?? 0.1 } } : {}),
+    // Absent for the training split's artists, so configurations from before the choice read the same.
+    ...(overrides.artists === 'all' ? { artists: 'all' as const } : {}),
   };
   const parsed = TrainingConfigSchema.safeParse(candidate);
   if (!parsed.success) {

@@ -191,7 +191,9 @@ export async function trainModel(cfg: Config, repos: Pick<Repositories, 'models'
 
   const dataset = await datasets.findById(datasetId);
   if (!dataset) throw new PainterError('DATASET_NOT_FOUND', `The dataset of model v${version} no longer exists`);
-  const train = await datasets.listPaintings(dataset.id, 'train');
+  // Every labelled artist with --all-artists: the test split's paintings train too.
+  const splits = config.artists === 'all' ? (['train', 'test'] as const) : (['train'] as const);
+  const train = await datasets.listPaintings(dataset.id, splits);
   const validation = await datasets.listPaintings(dataset.id, 'validation');
   if (train.length < 2) throw new PainterError('SPLIT_EMPTY', `Dataset ${dataset.rootPath} has ${train.length} training paintings`);
   const all = [...train, ...validation];
@@ -253,7 +255,13 @@ export async function trainModel(cfg: Config, repos: Pick<Repositories, 'models'
       (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
     );
     req.onPhase?.('export', 1, 1);
-    const metrics = { history: result.history, bestEpoch: result.bestEpoch, bestValAuc: result.bestAuc, stoppedEarly: result.stoppedEarly };
+    const metrics = {
+      history: result.history,
+      bestEpoch: result.bestEpoch,
+      bestValAuc: result.bestAuc,
+      stoppedEarly: result.stoppedEarly,
+      trainedOn: { artists: config.artists ?? 'training', artistCount: artistIndex.size, paintings: train.length },
+    };
     await writeJsonAtomic(join(dir, 'metrics.json'), metrics);
     await models.markComplete(version, { metrics, checksum: await sha256File(join(dir, WEIGHTS_BIN)) });
     await rm(join(dir, 'checkpoint'), { recursive: true, force: true });

@@ -25,7 +25,7 @@ export function registerCalibrate(program: Command): void {
         if (info.evaluationId === null) console.log(`model v${version}: no evaluation to calibrate with (uncalibrated defaults); run \`painter evaluate --model ${version}\``);
         else
           console.log(
-            `model v${version}: calibrated by evaluation ${info.evaluationId} (${info.selection === 'chosen' ? 'chosen' : 'its newest test-split evaluation'}; ${
+            `model v${version}: calibrated by evaluation ${info.evaluationId} (${info.selection === 'chosen' ? 'chosen' : info.selection === 'held-out-twin' ? `the newest test-split evaluation of v${info.evaluatedModelVersion}, the same configuration trained without --all-artists` : 'its newest test-split evaluation'}; ${
               info.datasetPath ? `folder ${info.datasetPath}` : `${info.split} split of dataset ${info.datasetId}`
             }); same painter decided on the ${info.pairScore === 'csls' ? 'cohort-normalised distance' : 'distance'}, artists ranked ${info.ranking}, open-set rule ${info.openSet ? 'stored' : 'absent'}`,
           );

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { initBackend } from '../../src/compute/backend.js';
+import { trainingArtistsOf } from '../../src/dataset/training-artists.js';
 import { PainterError } from '../../src/errors.js';
 import { exportSavedModel } from '../../src/onnx/export-model.js';
 import { withDatabase } from '../context.js';
@@ -11,13 +12,16 @@ export function registerModels(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       await withDatabase(async (_cfg, repos) => {
-        const models = await repos.models.list();
+        const models = (await repos.models.list()).map((m) => ({ ...m, artists: trainingArtistsOf(m.config) }));
         if (o.json) {
           process.stdout.write(JSON.stringify(models) + '\n');
           return;
         }
         if (models.length === 0) console.log('no model versions yet: run `painter train`');
-        for (const m of models) console.log(`v${m.version}\t${m.preset}\t${m.status}\t${m.dir}`);
+        for (const m of models) {
+          const artists = m.artists === 'all' ? 'all artists (no held-out evaluation)' : 'training artists';
+          console.log(`v${m.version}\t${m.preset}\t${m.status}\t${artists}\t${m.dir}`);
+        }
       });
     });
 

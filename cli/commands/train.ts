@@ -29,6 +29,7 @@ interface TrainFlags {
   fineTuneFrom?: string;
   fineTuneLrScale?: number;
   patience?: number;
+  allArtists?: boolean;
   dataset?: number;
   resume?: boolean | string;
   json?: boolean;
@@ -62,6 +63,10 @@ export function registerTrain(program: Command): void {
     .option('--fine-tune-from <layer>', 'head presets: fine-tune the backbone above this layer (e.g. block_15_add) with the head')
     .option('--fine-tune-lr-scale <x>', "learning rate of the fine-tuned backbone layers as a fraction of the head's (default 0.1)", num('--fine-tune-lr-scale'))
     .option('--patience <n>', 'stop after n epochs without validation improvement', int('--patience'))
+    .option(
+      '--all-artists',
+      "train on every labelled artist, the test split's too (validation paintings still choose the epoch): for a served model once its configuration has been evaluated; it has no held-out evaluation and is calibrated by the same configuration trained without this flag",
+    )
     .option('--dataset <id>', 'dataset id (default: the newest import)', int('--dataset'))
     .option('--resume [version]', 'continue an interrupted run from its last checkpoint')
     .option('--json', 'after the per-epoch lines, print the saved model as one JSON line')
@@ -88,6 +93,7 @@ export function registerTrain(program: Command): void {
         fineTuneFrom: o.fineTuneFrom,
         fineTuneLrScale: o.fineTuneLrScale,
         patience: o.patience,
+        artists: o.allArtists ? 'all' : undefined,
       };
       for (const k of Object.keys(overrides) as (keyof TrainingOverrides)[]) if (overrides[k] === undefined) delete overrides[k];
       const resume = o.resume === undefined ? undefined : o.resume === true ? true : int('--resume')(o.resume as string);

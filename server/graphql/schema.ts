@@ -46,6 +46,8 @@ export const typeDefs = /* GraphQL */ `#graphql
     mining: String
     "The frozen backbone of a head preset: ${BACKBONE_NAMES.join(', ')} (default ${DEFAULT_BACKBONE})."
     backbone: String
+    "Train on every labelled artist, the test split's too: the model has no held-out evaluation and is calibrated by the same configuration trained without it."
+    allArtists: Boolean
     "Rebuild the index with the new model when training succeeds (default true)."
     rebuildIndex: Boolean
   }
@@ -332,15 +334,19 @@ export const typeDefs = /* GraphQL */ `#graphql
     createdAt: String!
     completedAt: String
     metrics: JSON
+    "training: trained on the training split's artists (its test split measures unseen artists); all: trained on every labelled artist (--all-artists), no held-out evaluation."
+    artists: String!
     "Which evaluation calibrates the model's answers."
     calibration: ModelCalibration!
     epochs: [TrainingEpoch!]!
   }
 
   type ModelCalibration {
-    "chosen (with painter calibrate or chooseCalibration), test-split (the newest evaluation on the model's own test split) or none."
+    "chosen (with painter calibrate or chooseCalibration), test-split (the newest evaluation on the model's own test split), held-out-twin (a model trained on every artist: the newest test-split evaluation of the same configuration trained on the training artists only) or none."
     selection: String!
     evaluationId: Int
+    "The model the calibrating evaluation measured: this one, or its held-out twin."
+    evaluatedModelVersion: Int
     split: String
     datasetId: Int
     datasetPath: String

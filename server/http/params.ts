@@ -159,6 +159,9 @@ export const trainBody = z.object({
   loss: z.enum(['triplet', 'contrastive']).optional(),
   mining: z.enum(['random', 'batch-hard', 'batch-all']).optional(),
   backbone: z.enum(BACKBONE_NAMES).optional(),
+  allArtists: booleanSchema
+    .optional()
+    .meta({ description: "Train on every labelled artist, the test split's too: the model has no held-out evaluation and is calibrated by the same configuration trained without it" }),
   rebuildIndex: booleanSchema.optional(),
 });
 

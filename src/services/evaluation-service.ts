@@ -15,6 +15,7 @@ import type { Config } from '../config.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { ModelVersion, PaintingWithArtist } from '../db/types.js';
 import { scanDataset } from '../dataset/scan.js';
+import { trainingArtistsOf } from '../dataset/training-artists.js';
 import type { Encoder } from '../encoders/encoder.js';
 import { baselineEncoder, loadEncoder, type BaselineName } from '../encoders/load-encoder.js';
 import { readManifest } from '../encoders/model-manifest.js';
@@ -102,6 +103,7 @@ async function chooseEncoder(cfg: Config, models: Repositories['models'], req: E
     throw new PainterError('MODEL_NOT_FOUND', req.model !== undefined ? `No model version ${req.model}` : 'No trained model yet: run `painter train` first');
   }
   if (model.status !== 'complete') throw new PainterError('MODEL_NOT_FOUND', `Model v${model.version} is ${model.status}, not complete`);
+  refuseSeenArtists(model, req);
   // A head over cached backbone features is fastest on tfjs (the features of imported paintings
   // are cached); a CNN runs on ONNX Runtime where it has an export, many times faster than tfjs.
   if ((await readManifest(model.dir)).kind === 'head') {
@@ -119,6 +121,21 @@ async function chooseEncoder(cfg: Config, models: Repositories['models'], req: E
       await provider.close();
     },
   };
+}
+
+/**
+ * A model trained on every artist (`--all-artists`) has seen its dataset's test split: evaluating
+ * it there would report seen artists as unseen ones. Another folder, or the validation split, may
+ * still be measured.
+ */
+function refuseSeenArtists(model: ModelVersion, req: EvaluateRequest): void {
+  if (req.datasetPath || (req.split ?? 'test') !== 'test' || trainingArtistsOf(model.config) !== 'all') return;
+  if (req.datasetId !== undefined && req.datasetId !== model.datasetId) return;
+  throw new PainterError(
+    'EVALUATION_NOT_HELD_OUT',
+    `Model v${model.version} trained on every artist of its dataset (--all-artists), the test split's too: it has no held-out evaluation. Evaluate the same configuration trained without --all-artists (it also calibrates this model), or another folder with --dataset DIR`,
+    { version: model.version },
+  );
 }
 
 interface EvaluatedItems {

@@ -3,6 +3,7 @@ import type { EvaluationRepository } from '../db/repositories/evaluation-reposit
 import type { ModelRepository } from '../db/repositories/model-repository.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { Evaluation, ModelVersion } from '../db/types.js';
+import { trainingArtistsOf } from '../dataset/training-artists.js';
 import { PainterError } from '../errors.js';
 import type { CalibrationService } from './calibration-service.js';
 import type { LiveIndex } from './live-index.js';
@@ -57,6 +58,7 @@ export class ModelService {
       createdAt: m.createdAt.toISOString(),
       completedAt: m.completedAt?.toISOString() ?? null,
       metrics: m.metrics,
+      artists: trainingArtistsOf(m.config),
       calibration: (await this.calibrations.forModel(m.version)).info,
       epochs: epochs.map((e) => ({
         epoch: e.epoch,

@@ -1,5 +1,6 @@
 /** Model versions with their training curves, and stored ROC evaluations. */
 import { z } from 'zod';
+import { TRAINING_ARTISTS } from '../dataset/training-artists.js';
 import { named } from './painting.js';
 
 export const trainingEpoch = named(
@@ -17,9 +18,13 @@ export const trainingEpoch = named(
 export const calibrationInfo = named(
   z.object({
     selection: z
-      .enum(['chosen', 'test-split', 'none'])
-      .meta({ description: 'chosen: named with `painter calibrate` or PUT …/calibration; test-split: the newest test-split evaluation; none: uncalibrated defaults' }),
+      .enum(['chosen', 'test-split', 'held-out-twin', 'none'])
+      .meta({
+        description:
+          'chosen: named with `painter calibrate` or PUT …/calibration; test-split: the newest test-split evaluation; held-out-twin (a model trained on every artist): the newest test-split evaluation of the same configuration trained on the training artists only; none: uncalibrated defaults',
+      }),
     evaluationId: z.number().int().nullable(),
+    evaluatedModelVersion: z.number().int().nullable().meta({ description: "The model the calibrating evaluation measured: this one, or its held-out twin" }),
     split: z.string().nullable().meta({ description: 'Where the calibrating evaluation was measured' }),
     datasetId: z.number().int().nullable(),
     datasetPath: z.string().nullable(),
@@ -42,6 +47,9 @@ export const modelSummary = named(
     createdAt: z.string(),
     completedAt: z.string().nullable(),
     metrics: z.record(z.string(), z.unknown()).nullable(),
+    artists: z.enum(TRAINING_ARTISTS).meta({
+      description: "training: trained on the training split's artists, so its test split measures unseen artists; all: trained on every labelled artist (--all-artists), no held-out evaluation",
+    }),
     calibration: calibrationInfo,
     epochs: z.array(trainingEpoch),
   }),

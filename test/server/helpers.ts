@@ -57,9 +57,11 @@ export const model: ModelSummary = {
   createdAt: '2025-01-01T00:00:00.000Z',
   completedAt: '2025-01-01T01:00:00.000Z',
   metrics: { auc: 0.91 },
+  artists: 'training',
   calibration: {
     selection: 'test-split',
     evaluationId: 5,
+    evaluatedModelVersion: 2,
     split: 'test',
     datasetId: 1,
     datasetPath: null,

@@ -94,11 +94,12 @@ describe('jobs', () => {
   });
 
   it('starts training with validated options: 202', async () => {
-    const r = await t.call('/api/jobs/train', jsonPost({ preset: 'small', epochs: 3, loss: 'triplet', mining: 'batch-hard', backbone: 'inception', rebuildIndex: false }, withKey));
+    const body = { preset: 'small', epochs: 3, loss: 'triplet', mining: 'batch-hard', backbone: 'inception', allArtists: true, rebuildIndex: false };
+    const r = await t.call('/api/jobs/train', jsonPost(body, withKey));
     expect(r.status).toBe(202);
     expect(r.headers.get('location')).toBe('/api/jobs/job-2');
     expect(r.body.kind).toBe('train');
-    expect(t.services.jobs.startTraining).toHaveBeenCalledWith({ preset: 'small', epochs: 3, loss: 'triplet', mining: 'batch-hard', backbone: 'inception', rebuildIndex: false });
+    expect(t.services.jobs.startTraining).toHaveBeenCalledWith(body);
   });
 
   it.each([
@@ -107,6 +108,7 @@ describe('jobs', () => {
     [{ mining: 'hardest' }, 'mining'],
     [{ backbone: 'resnet' }, 'backbone'],
     [{ loss: 'l2' }, 'loss'],
+    [{ allArtists: 'everyone' }, 'allArtists'],
   ])('refuses training options %j', async (body, field) => {
     const r = await t.call('/api/jobs/train', jsonPost(body, withKey));
     expect(r.status).toBe(400);

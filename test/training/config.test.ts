@@ -7,6 +7,7 @@ describe('a stored training configuration', () => {
     ['a fine-tuned head on several views', { fineTuneFrom: 'block_15_add', fineTuneLrScale: 0.05, views: 'flip' as const, augment: true }],
     ['a head on InceptionV3', { backbone: 'inception' as const, epochs: 3 }],
     ['a CNN preset', { preset: 'small' as const, imageSize: 48 }],
+    ['a model of every artist', { artists: 'all' as const }],
   ])('resolves to itself again when a run resumes: %s', (_name, overrides) => {
     const { config } = resolveTrainingConfig(overrides);
     expect(resolveTrainingConfig(overridesOf(config)).config).toEqual(config);
@@ -16,5 +17,12 @@ describe('a stored training configuration', () => {
     const { config } = resolveTrainingConfig({ fineTuneFrom: 'block_15_add' });
     expect(config.fineTune).toEqual({ from: 'block_15_add', lrScale: 0.1 });
     expect(resolveTrainingConfig(overridesOf(config)).config.fineTune).toEqual(config.fineTune);
+  });
+
+  it('records training on every artist, and leaves the training split alone unrecorded', () => {
+    expect(resolveTrainingConfig({ artists: 'all' }).config.artists).toBe('all');
+    // Configurations stored before the choice existed read the same as new ones.
+    expect('artists' in resolveTrainingConfig({}).config).toBe(false);
+    expect('artists' in resolveTrainingConfig({ artists: 'training' }).config).toBe(false);
   });
 });

@@ -845,6 +845,8 @@ export interface components {
             datasetId: number | null;
             datasetPath: string | null;
             evaluatedAt: string | null;
+            /** @description The model the calibrating evaluation measured: this one, or its held-out twin */
+            evaluatedModelVersion: number | null;
             evaluationId: number | null;
             /** @description Whether an open-set rule is stored */
             openSet: boolean;
@@ -859,10 +861,10 @@ export interface components {
              */
             ranking: "raw" | "csls";
             /**
-             * @description chosen: named with `painter calibrate` or PUT …/calibration; test-split: the newest test-split evaluation; none: uncalibrated defaults
+             * @description chosen: named with `painter calibrate` or PUT …/calibration; test-split: the newest test-split evaluation; held-out-twin (a model trained on every artist): the newest test-split evaluation of the same configuration trained on the training artists only; none: uncalibrated defaults
              * @enum {string}
              */
-            selection: "chosen" | "test-split" | "none";
+            selection: "chosen" | "test-split" | "held-out-twin" | "none";
             /** @description Where the calibrating evaluation was measured */
             split: string | null;
         };
@@ -900,7 +902,7 @@ export interface components {
                  * @description A stable code; each has one HTTP status (src/errors.ts)
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "INVALID_ARGUMENT" | "CONFIG_INVALID" | "DATASET_NOT_FOUND" | "DATASET_LAYOUT_UNKNOWN" | "DATASET_PATH_ESCAPE" | "DATASET_EMPTY" | "SPLIT_EMPTY" | "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "CHECKPOINT_NOT_FOUND" | "PRESET_UNKNOWN" | "IMAGE_UNREADABLE" | "IMAGE_TOO_LARGE" | "DATABASE_UNAVAILABLE" | "MIGRATION_FAILED" | "BACKEND_UNAVAILABLE" | "IMAGE_EMPTY" | "IMAGE_MISSING" | "PAYLOAD_TOO_LARGE" | "BATCH_TOO_LARGE" | "PAIRS_CSV_INVALID" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "PAINTING_NOT_FOUND" | "PAINTING_DUPLICATE" | "ARTIST_NOT_FOUND" | "UPLOAD_NOT_FOUND" | "EVALUATION_NOT_FOUND" | "JOB_NOT_FOUND" | "CURSOR_INVALID" | "INDEX_NOT_READY" | "INDEX_CORRUPT" | "STORAGE_FAILED" | "JOB_CONFLICT" | "API_KEY_REQUIRED" | "API_KEY_INVALID" | "API_KEY_FORBIDDEN" | "METHOD_NOT_ALLOWED" | "GRAPHQL_INVALID" | "RATE_LIMITED" | "INTERNAL" | "MIGRATION_MODIFIED" | "BACKUP_INVALID" | "BACKUP_TARGET_NOT_EMPTY" | "BACKUP_FAILED" | "VECTOR_EXTENSION_MISSING" | "INDEX_BUILD_NOT_FOUND" | "INDEX_BUILD_NOT_ACTIVATABLE" | "JOB_CANCELLED" | "JOB_LEASE_EXPIRED" | "JOB_NOT_CANCELLABLE";
+                code: "BAD_REQUEST" | "INVALID_ARGUMENT" | "CONFIG_INVALID" | "DATASET_NOT_FOUND" | "DATASET_LAYOUT_UNKNOWN" | "DATASET_PATH_ESCAPE" | "DATASET_EMPTY" | "SPLIT_EMPTY" | "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "CHECKPOINT_NOT_FOUND" | "PRESET_UNKNOWN" | "IMAGE_UNREADABLE" | "IMAGE_TOO_LARGE" | "DATABASE_UNAVAILABLE" | "MIGRATION_FAILED" | "BACKEND_UNAVAILABLE" | "IMAGE_EMPTY" | "IMAGE_MISSING" | "PAYLOAD_TOO_LARGE" | "BATCH_TOO_LARGE" | "PAIRS_CSV_INVALID" | "UNSUPPORTED_MEDIA_TYPE" | "ROUTE_NOT_FOUND" | "PAINTING_NOT_FOUND" | "PAINTING_DUPLICATE" | "ARTIST_NOT_FOUND" | "UPLOAD_NOT_FOUND" | "EVALUATION_NOT_FOUND" | "EVALUATION_NOT_HELD_OUT" | "JOB_NOT_FOUND" | "CURSOR_INVALID" | "INDEX_NOT_READY" | "INDEX_CORRUPT" | "STORAGE_FAILED" | "JOB_CONFLICT" | "API_KEY_REQUIRED" | "API_KEY_INVALID" | "API_KEY_FORBIDDEN" | "METHOD_NOT_ALLOWED" | "GRAPHQL_INVALID" | "RATE_LIMITED" | "INTERNAL" | "MIGRATION_MODIFIED" | "BACKUP_INVALID" | "BACKUP_TARGET_NOT_EMPTY" | "BACKUP_FAILED" | "VECTOR_EXTENSION_MISSING" | "INDEX_BUILD_NOT_FOUND" | "INDEX_BUILD_NOT_ACTIVATABLE" | "JOB_CANCELLED" | "JOB_LEASE_EXPIRED" | "JOB_NOT_CANCELLABLE";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1023,6 +1025,11 @@ export interface components {
             y: number;
         };
         ModelSummary: {
+            /**
+             * @description training: trained on the training split's artists, so its test split measures unseen artists; all: trained on every labelled artist (--all-artists), no held-out evaluation
+             * @enum {string}
+             */
+            artists: "training" | "all";
             calibration: components["schemas"]["CalibrationInfo"];
             completedAt: string | null;
             createdAt: string;
@@ -2795,6 +2802,11 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
+                    /**
+                     * @description Train on every labelled artist, the test split's too: the model has no held-out evaluation and is calibrated by the same configuration trained without it
+                     * @enum {string}
+                     */
+                    allArtists?: "0" | "1" | "true" | "false";
                     /** @enum {string} */
                     backbone?: "mobilenet" | "inception" | "both";
                     epochs?: number;

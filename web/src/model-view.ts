@@ -43,7 +43,7 @@ export function modelView(): ModelView {
       return;
     }
     const newestComplete = models.filter((m) => m.status === 'complete').at(-1) ?? models[models.length - 1];
-    replaceChildren(select, ...models.map((m) => h('option', { value: m.version }, `v${m.version} — ${m.preset}, ${m.status}`)));
+    replaceChildren(select, ...models.map((m) => h('option', { value: m.version }, `v${m.version} — ${m.preset}, ${m.status}${m.artists === 'all' ? ', all artists' : ''}`)));
     select.value = String(newestComplete.version);
     await showModel(newestComplete.version);
   }
@@ -60,6 +60,8 @@ export function modelView(): ModelView {
         h('dd', {}, model.preset),
         h('dt', {}, 'Status'),
         h('dd', {}, model.status),
+        h('dt', {}, 'Trained on'),
+        h('dd', {}, trainedOn(model)),
         h('dt', {}, 'Embedding size'),
         h('dd', {}, String(model.embeddingDim)),
         h('dt', {}, 'Trained'),
@@ -78,8 +80,9 @@ export function modelView(): ModelView {
       try {
         const roc = await getJson<RocEvaluation>(`/api/models/${version}/roc`);
         rocCanvas.hidden = false;
+        const twin = roc.modelVersion !== null && roc.modelVersion !== version ? ` of v${roc.modelVersion} (this configuration trained without the test split's artists)` : '';
         rocNote.textContent =
-          `AUC ${fixed(roc.auc, 3)} over ${count(roc.pairs)} pairs of the ${roc.split ?? 'evaluated'} split` +
+          `AUC ${fixed(roc.auc, 3)} over ${count(roc.pairs)} pairs of the ${roc.split ?? 'evaluated'} split${twin}` +
           `${roc.aucSameStyle !== null ? ` (same-style AUC ${fixed(roc.aucSameStyle, 3)})` : ''}; ` +
           `threshold ${fixed(roc.bestThreshold)} (best accuracy ${percent(roc.bestAccuracy, 1)}), equal-error threshold ${fixed(roc.eerThreshold)}; ` +
           `triplet accuracy ${percent(roc.tripletAccuracy, 1)}.`;
@@ -123,4 +126,11 @@ export function modelView(): ModelView {
         .catch(() => undefined);
     },
   };
+}
+
+/** Which artists a model trained on, and what that means for its evaluation. */
+function trainedOn(model: ModelSummary): string {
+  if (model.artists === 'training') return "the training split's artists (its test split measures unseen artists)";
+  const twin = model.calibration.selection === 'held-out-twin' ? `; calibrated by v${model.calibration.evaluatedModelVersion}, the same configuration trained without them` : '';
+  return `every labelled artist, the test split's too: no held-out evaluation${twin}`;
 }
