@@ -10,7 +10,11 @@ import { CSLS_VARIANTS, type CslsParams } from './csls.js';
 import { OPEN_SET_FEATURES, type OpenSetRule } from './open-set.js';
 
 export interface PairCalibration {
-  /** Scores at or below this are judged "same artist" (best accuracy on the evaluation's pairs). */
+  /**
+   * Scores at or below this are judged "same artist": where the fitted P(same artist | score)
+   * crosses 1/2, so the decision and the probability served with it never disagree (the
+   * best-accuracy threshold where no decreasing fit exists).
+   */
   threshold: number;
   /** P(same artist | score). */
   calibration: DistanceCalibration;
@@ -73,8 +77,11 @@ export function servedCalibration(bestThreshold: number, result: unknown): Serve
   const parsed = resultSchema.safeParse(result);
   const r = parsed.success ? parsed.data : {};
   // Older evaluations without a fitted calibration: a logistic centred on their threshold.
-  const distance: PairCalibration = { threshold: bestThreshold, calibration: r.calibration ?? { intercept: bestThreshold, slope: -1 }, auc: r.auc ?? null };
-  const csls = r.csls?.calibration ? { params: r.csls.params, threshold: r.csls.bestThreshold, calibration: r.csls.calibration, auc: r.csls.auc } : null;
+  const distanceFit = r.calibration ?? { intercept: bestThreshold, slope: -1 };
+  const distance: PairCalibration = { threshold: decisionThreshold(distanceFit, bestThreshold), calibration: distanceFit, auc: r.auc ?? null };
+  const csls = r.csls?.calibration
+    ? { params: r.csls.params, threshold: decisionThreshold(r.csls.calibration, r.csls.bestThreshold), calibration: r.csls.calibration, auc: r.csls.auc }
+    : null;
   return {
     distance,
     csls,
@@ -82,4 +89,9 @@ export function servedCalibration(bestThreshold: number, result: unknown): Serve
     ranking: csls ? (r.ranking?.chosen ?? 'raw') : 'raw',
     openSet: r.openSet?.rule ?? null,
   };
+}
+
+/** The score at which the logistic P(same | score) = σ(intercept + slope·score) is 1/2; `fallback` unless it falls with the score. */
+export function decisionThreshold(fit: DistanceCalibration, fallback: number): number {
+  return fit.slope < 0 ? -fit.intercept / fit.slope : fallback;
 }

@@ -192,6 +192,18 @@ describe('QueryService.verify', () => {
     expect(evaluations.latestTestSplit).toHaveBeenCalledTimes(1);
   });
 
+  it('decides where the calibrated probability crosses 1/2, so the verdict and its probability agree', async () => {
+    // Best accuracy at 3, but the fitted P(same | d) = σ(8 − 2d) is 1/2 at d = 4.
+    const { service } = setup({ evaluation: { id: 12, bestThreshold: 3, split: 'test', datasetId: 1, datasetPath: null, createdAt: new Date(0), result: { calibration: { intercept: 8, slope: -2 } } } });
+    const r = await service.verify({ kind: 'painting', paintingId: 1 }, { kind: 'upload', bytes: Buffer.from('3.5') });
+    expect(r).toMatchObject({ sameArtist: true, distance: 3.5, threshold: 4 });
+    expect(r.probabilitySameArtist).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+    expect(r.confidence).toBe(r.probabilitySameArtist);
+    const beyond = await service.verify({ kind: 'painting', paintingId: 1 }, { kind: 'upload', bytes: Buffer.from('4.5') });
+    expect(beyond.sameArtist).toBe(false);
+    expect(beyond.probabilitySameArtist).toBeLessThan(0.5);
+  });
+
   it('falls back to the default threshold without a stored evaluation', async () => {
     const { service } = setup({ evaluation: null });
     const r = await service.verify({ kind: 'painting', paintingId: 1 }, { kind: 'upload', bytes: Buffer.from('4') });
