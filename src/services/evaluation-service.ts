@@ -143,6 +143,8 @@ interface EvaluatedItems {
   items: LabelledItem[];
   /** Painting ids (null for a folder evaluated without importing it). */
   ids: (number | null)[];
+  /** The images' content hashes: a corpus copy of an evaluated image is left out of its gallery. */
+  sha256: string[];
   dataset: string;
   datasetId: number | null;
 }
@@ -155,6 +157,7 @@ async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequ
       paths: scan.paintings.map((p) => join(scan.root, p.relPath)),
       items: scan.paintings.map((p) => ({ artist: p.artist, style: p.style ?? null })),
       ids: scan.paintings.map(() => null),
+      sha256: scan.paintings.map((p) => p.sha256),
       dataset: scan.root,
       datasetId: null,
     };
@@ -170,6 +173,7 @@ async function chooseItems(datasets: Repositories['datasets'], req: EvaluateRequ
     paths: paintings.map((p) => join(dataset.rootPath, p.relPath)),
     items: paintings.map((p) => ({ artist: p.artistSlug, style: p.style ?? null })),
     ids: paintings.map((p) => p.id),
+    sha256: paintings.map((p) => p.sha256),
     dataset: dataset.rootPath,
     datasetId: dataset.id,
   };
@@ -228,8 +232,10 @@ async function galleryOf(repos: Pick<Repositories, 'datasets'>, req: EvaluateReq
   const galleryDatasetId = evaluated.datasetId ?? model?.datasetId ?? (await repos.datasets.latest())?.id ?? null;
   const dataset = galleryDatasetId !== null ? await repos.datasets.findById(galleryDatasetId) : null;
   if (!dataset) return null;
+  // An evaluated image is never in its own gallery, also when a folder holds copies of corpus paintings.
   const evaluatedIds = new Set(evaluated.ids.filter((id): id is number => id !== null));
-  const paintings = labelled(await repos.datasets.listPaintings(dataset.id, ['train', 'validation'])).filter((p) => !evaluatedIds.has(p.id));
+  const evaluatedImages = new Set(evaluated.sha256);
+  const paintings = labelled(await repos.datasets.listPaintings(dataset.id, ['train', 'validation'])).filter((p) => !evaluatedIds.has(p.id) && !evaluatedImages.has(p.sha256));
   const vectors = await encoder.embedFiles(
     paintings.map((p) => join(dataset.rootPath, p.relPath)),
     (d, t) => req.onProgress?.('embed gallery', d, t),

@@ -80,5 +80,9 @@ describe('train --all-artists', () => {
     // Its validation split and other folders can still be measured.
     const validation = await evaluate(cfg, repos, { model: all.version, split: 'validation', neighbourhood: false });
     expect(validation.split).toBe('validation');
+    // A folder of the corpus's own images: no image is searched for among copies of itself.
+    const folder = await evaluate(cfg, repos, { model: all.version, datasetPath: join(dir, 'paintings'), neighbourhood: false });
+    expect(folder.identification.queries).toBe(60);
+    expect(folder.identification.corpus).toBe(60);
   });
 });
