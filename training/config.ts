@@ -3,7 +3,7 @@
  * Stored beside the model so any version can be reproduced or resumed.
  */
 import { z } from 'zod';
-import { validateView, VIEW_SETS, type ViewSetName, type ViewSpec } from '../src/backbone/views.js';
+import { EMBED_VIEW_SET_NAMES, validateView, VIEW_SETS, type EmbedViewSetName, type ViewSetName, type ViewSpec } from '../src/backbone/views.js';
 import { PainterError } from '../src/errors.js';
 import { BACKBONE_NAMES, DEFAULT_BACKBONE, getBackboneChoice } from '../src/encoders/backbone-choices.js';
 import { DEFAULT_PRESET, getPreset, PRESET_NAMES, type PresetDefinition } from '../src/encoders/presets.js';
@@ -49,6 +49,12 @@ export const TrainingConfigSchema = z.object({
    */
   views: z.array(ViewSpecSchema).min(1).optional(),
   /**
+   * Head presets: the views whose embeddings are averaged into a painting's embedding, in
+   * evaluation, the index and queries alike (test-time augmentation). Absent in configurations
+   * stored before the choice: the base view alone.
+   */
+  embedViews: z.array(ViewSpecSchema).min(1).optional(),
+  /**
    * Head presets: the frozen backbone the head is trained on (see BACKBONE_CHOICES). Absent in
    * configurations stored before the choice existed: those trained on MobileNetV2.
    */
@@ -67,7 +73,9 @@ export const TrainingConfigSchema = z.object({
 
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 
-export type TrainingOverrides = Partial<Omit<TrainingConfig, 'views' | 'fineTune'>> & {
+export type TrainingOverrides = Partial<Omit<TrainingConfig, 'views' | 'embedViews' | 'fineTune'>> & {
+  /** A named set of views averaged into each embedding (see EMBED_VIEW_SET_NAMES), or the views themselves. */
+  embedViews?: EmbedViewSetName | ViewSpec[];
   /** Fine-tune the backbone above this layer (head presets), at this fraction of the learning rate. */
   fineTuneFrom?: string;
   fineTuneLrScale?: number;
@@ -81,6 +89,14 @@ function resolveViews(views: ViewSetName | ViewSpec[]): ViewSpec[] {
   return VIEW_SETS[views];
 }
 
+function resolveEmbedViews(views: EmbedViewSetName | ViewSpec[]): ViewSpec[] {
+  if (Array.isArray(views)) return views;
+  if (!(EMBED_VIEW_SET_NAMES as readonly string[]).includes(views)) {
+    throw new PainterError('INVALID_ARGUMENT', `unknown embedding view set "${views}"; choose one of ${EMBED_VIEW_SET_NAMES.join(', ')}`);
+  }
+  return VIEW_SETS[views];
+}
+
 export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { config: TrainingConfig; preset: PresetDefinition } {
   const preset = getPreset(overrides.preset ?? DEFAULT_PRESET);
   const d = preset.training;
@@ -89,6 +105,9 @@ export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { conf
   const mining = overrides.mining ?? (loss === 'contrastive' ? 'random' : d.mining);
   if (loss === 'contrastive' && mining !== 'random') {
     throw new PainterError('INVALID_ARGUMENT', `--mining ${mining} applies to the triplet loss; the contrastive loss uses random pairs`);
+  }
+  if (preset.kind !== 'head' && overrides.embedViews !== undefined) {
+    throw new PainterError('INVALID_ARGUMENT', `--embed-views applies to head presets; the ${preset.name} preset embeds the centre crop`);
   }
   if (preset.kind !== 'head' && overrides.backbone !== undefined) {
     throw new PainterError('INVALID_ARGUMENT', `--backbone applies to head presets; the ${preset.name} preset trains a CNN from pixels`);
@@ -118,7 +137,13 @@ export function resolveTrainingConfig(overrides: TrainingOverrides = {}): { conf
     seed: overrides.seed ?? 42,
     embeddingScale: overrides.embeddingScale ?? preset.embeddingScale,
     patience: overrides.patience ?? 0,
-    ...(backbone ? { views: resolveViews(overrides.views ?? preset.training.views ?? 'center'), backbone: backbone.name } : {}),
+    ...(backbone
+      ? {
+          views: resolveViews(overrides.views ?? preset.training.views ?? 'center'),
+          embedViews: resolveEmbedViews(overrides.embedViews ?? preset.training.embedViews ?? 'center'),
+          backbone: backbone.name,
+        }
+      : {}),
     ...(fineTuneFrom ? { fineTune: { from: fineTuneFrom, lrScale: overrides.fineTuneLrScale ?? preset.training.fineTune?.lrScale ?? 0.1 } } : {}),
     // Absent for the training split's artists, so configurations from before the choice read the same.
     ...(overrides.artists === 'all' ? { artists: 'all' as const } : {}),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { initBackend, describeBackend } from '../../src/compute/backend.js';
 import { PRESETS } from '../../src/encoders/presets.js';
-import { VIEW_SET_NAMES } from '../../src/backbone/views.js';
+import { EMBED_VIEW_SET_NAMES, VIEW_SET_NAMES } from '../../src/backbone/views.js';
 import { BACKBONE_CHOICES, BACKBONE_NAMES, DEFAULT_BACKBONE } from '../../src/encoders/backbone-choices.js';
 import type { TrainingOverrides } from '../../training/config.js';
 import { trainModel } from '../../training/train-service.js';
@@ -25,6 +25,7 @@ interface TrainFlags {
   seed?: number;
   augment?: boolean;
   views?: TrainingOverrides['views'];
+  embedViews?: TrainingOverrides['embedViews'];
   backbone?: TrainingOverrides['backbone'];
   fineTuneFrom?: string;
   fineTuneLrScale?: number;
@@ -55,6 +56,11 @@ export function registerTrain(program: Command): void {
     .option('--augment', "augment (the preset's default: on for the CNN presets)")
     .option('--no-augment', 'turn augmentation off')
     .option('--views <set>', `views of each painting cached for a head preset, one drawn per step: ${VIEW_SET_NAMES.join(', ')}`, oneOf('--views', VIEW_SET_NAMES))
+    .option(
+      '--embed-views <set>',
+      `views of each painting whose embeddings are averaged into its embedding, in evaluation, the index and queries (head presets): ${EMBED_VIEW_SET_NAMES.join(', ')} (the painting and its mirror image)`,
+      oneOf('--embed-views', EMBED_VIEW_SET_NAMES),
+    )
     .option(
       '--backbone <name>',
       `frozen backbone of a head preset (default ${DEFAULT_BACKBONE}): ${BACKBONE_NAMES.map((n) => `${n} (${BACKBONE_CHOICES[n].description})`).join('; ')}`,
@@ -89,6 +95,7 @@ export function registerTrain(program: Command): void {
         seed: o.seed,
         augment: o.augment,
         views: o.views,
+        embedViews: o.embedViews,
         backbone: o.backbone,
         fineTuneFrom: o.fineTuneFrom,
         fineTuneLrScale: o.fineTuneLrScale,

@@ -8,6 +8,7 @@
  */
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../src/db/repositories/pagination.js';
 import { BACKBONE_NAMES, DEFAULT_BACKBONE } from '../../src/encoders/backbone-choices.js';
+import { EMBED_VIEW_SET_NAMES } from '../../src/backbone/views.js';
 import { MAP_DEFAULT_POINTS, MAP_MAX_POINTS } from '../../src/services/embedding-map-service.js';
 import { DEFAULT_K, DEFAULT_NEIGHBOURS, DEFAULT_SIMILAR } from '../../src/services/query-service.js';
 
@@ -46,6 +47,8 @@ export const typeDefs = /* GraphQL */ `#graphql
     mining: String
     "The frozen backbone of a head preset: ${BACKBONE_NAMES.join(', ')} (default ${DEFAULT_BACKBONE})."
     backbone: String
+    "Head presets: the views averaged into each painting's embedding: ${EMBED_VIEW_SET_NAMES.join(', ')} (the painting and its mirror image)."
+    embedViews: String
     "Train on every labelled artist, the test split's too: the model has no held-out evaluation and is calibrated by the same configuration trained without it."
     allArtists: Boolean
     "Rebuild the index with the new model when training succeeds (default true)."

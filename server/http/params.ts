@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ARTIST_SPLITS, PAINTING_SPLITS } from '../../src/db/types.js';
 import { BACKBONE_NAMES } from '../../src/encoders/backbone-choices.js';
+import { EMBED_VIEW_SET_NAMES } from '../../src/backbone/views.js';
 import { PRESET_NAMES } from '../../src/encoders/presets.js';
 import { MAX_PAGE_SIZE } from '../../src/db/repositories/pagination.js';
 import { PainterError } from '../../src/errors.js';
@@ -159,6 +160,10 @@ export const trainBody = z.object({
   loss: z.enum(['triplet', 'contrastive']).optional(),
   mining: z.enum(['random', 'batch-hard', 'batch-all']).optional(),
   backbone: z.enum(BACKBONE_NAMES).optional(),
+  embedViews: z
+    .enum(EMBED_VIEW_SET_NAMES)
+    .optional()
+    .meta({ description: "Head presets: the views averaged into each painting's embedding — center, or flip (the painting and its mirror image)" }),
   allArtists: booleanSchema
     .optional()
     .meta({ description: "Train on every labelled artist, the test split's too: the model has no held-out evaluation and is calibrated by the same configuration trained without it" }),

@@ -130,3 +130,10 @@ export const VIEW_SETS = {
 
 export type ViewSetName = keyof typeof VIEW_SETS;
 export const VIEW_SET_NAMES = Object.keys(VIEW_SETS) as ViewSetName[];
+
+/**
+ * The view sets an embedding can average (test-time augmentation): the ONNX graph computes the
+ * base view and its mirror image from the same decoded pixels, so serving needs one decoding.
+ */
+export const EMBED_VIEW_SET_NAMES = ['center', 'flip'] as const satisfies readonly ViewSetName[];
+export type EmbedViewSetName = (typeof EMBED_VIEW_SET_NAMES)[number];

@@ -25,3 +25,16 @@ export function normaliseRows(data: Float32Array, dim: number, scale: number): F
   }
   return out;
 }
+
+/**
+ * One embedding per painting from several views' embeddings (each already on the sphere): their
+ * mean, mapped back onto the sphere. A single view is returned as it is.
+ */
+export function meanOfViews(views: readonly Float32Array[], dim: number, scale: number): Float32Array {
+  if (views.length === 1) return views[0];
+  const sum = new Float32Array(views[0].length);
+  for (const v of views) for (let i = 0; i < v.length; i++) sum[i] += v[i];
+  if (scale) return normaliseRows(sum, dim, scale);
+  for (let i = 0; i < sum.length; i++) sum[i] /= views.length;
+  return sum;
+}

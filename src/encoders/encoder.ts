@@ -4,11 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadImageTensorData } from '../images/preprocess.js';
-import { toEmbeddingSpace, normaliseRows } from './embedding-space.js';
+import { meanOfViews, toEmbeddingSpace, normaliseRows } from './embedding-space.js';
 import { applyFeatureTransform, blockByName, blockRows, type FeatureTransform } from './feature-transform.js';
 import type { ResidentBackbone } from '../backbone/resident-worker.js';
 import type { FeatureRuntime } from '../backbone/extract.js';
-import { BASE_VIEW } from '../backbone/views.js';
+import { BASE_VIEW, type ViewSpec } from '../backbone/views.js';
 import type { FeatureSpec } from '../backbone/spec.js';
 import type { FeatureBlock } from '../backbone/style-features.js';
 
@@ -100,23 +100,34 @@ export interface BackboneOptions {
   resident?: ResidentBackbone;
 }
 
-/** Backbone features of files, by the resident backbone when there is one. */
-async function backboneFeatures(paths: string[], options: BackboneOptions, onProgress?: EmbedProgress): Promise<{ rows: Float32Array; dim: number; blocks: FeatureBlock[] }> {
+/** Backbone features of files, one set of rows per view, by the resident backbone when there is one. */
+async function backboneFeatures(
+  paths: string[],
+  options: BackboneOptions,
+  views: readonly ViewSpec[],
+  onProgress?: EmbedProgress,
+): Promise<{ views: Float32Array[]; dim: number; blocks: FeatureBlock[] }> {
   if (options.resident) {
-    const f = await options.resident.featurize(paths);
+    const rows: Float32Array[] = [];
+    let last: { dim: number; blocks: FeatureBlock[] } | null = null;
+    for (const view of views) {
+      const f = await options.resident.featurize(paths, view);
+      rows.push(f.rows);
+      last = f;
+    }
     onProgress?.(paths.length, paths.length);
-    return f;
+    return { views: rows, dim: last!.dim, blocks: last!.blocks };
   }
   const { resident: _, ...bulk } = options;
   const f = await (await loadBackbone()).extractBackboneFeatures(paths, {
     ...bulk,
-    views: [BASE_VIEW],
+    views: [...views],
     onProgress: onProgress ? (done, total) => onProgress(done, total) : undefined,
   });
-  return { rows: f.views[0], dim: f.dim, blocks: f.blocks };
+  return { views: f.views, dim: f.dim, blocks: f.blocks };
 }
 
-/** A trained head over frozen backbone features. */
+/** A trained head over frozen backbone features; with several views, the mean of their embeddings. */
 export class HeadEncoder implements Encoder {
   readonly dim: number;
 
@@ -126,15 +137,18 @@ export class HeadEncoder implements Encoder {
     private readonly transform: FeatureTransform,
     private readonly scale: number,
     private readonly backbone: BackboneOptions = {},
+    private readonly views: readonly ViewSpec[] = [BASE_VIEW],
   ) {
     this.dim = head.outputs[0].shape[1] as number;
   }
 
   async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
-    const f = await backboneFeatures(paths, this.backbone, onProgress);
-    const input = applyFeatureTransform(f.rows, f.dim, this.transform);
-    const inDim = input.length / Math.max(paths.length, 1);
-    return predictRows(this.head, input, paths.length, inDim, this.scale);
+    const f = await backboneFeatures(paths, this.backbone, this.views, onProgress);
+    const perView = f.views.map((rows) => {
+      const input = applyFeatureTransform(rows, f.dim, this.transform);
+      return predictRows(this.head, input, paths.length, input.length / Math.max(paths.length, 1), this.scale);
+    });
+    return meanOfViews(perView, this.dim, this.scale);
   }
 
   dispose(): void {
@@ -156,20 +170,29 @@ export class FineTunedEncoder implements Encoder {
     private readonly activationBlock: string,
     private readonly scale: number,
     private readonly backbone: BackboneOptions = {},
+    private readonly views: readonly ViewSpec[] = [BASE_VIEW],
   ) {
     this.dim = model.outputs[0].shape[1] as number;
   }
 
   async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
-    const f = await backboneFeatures(paths, this.backbone, onProgress);
-    const frozen = applyFeatureTransform(f.rows, f.dim, this.transform);
-    const acts = blockRows(f.rows, f.dim, blockByName(f.blocks, this.activationBlock));
+    const f = await backboneFeatures(paths, this.backbone, this.views, onProgress);
+    return meanOfViews(
+      f.views.map((rows) => this.embedRows(rows, f.dim, f.blocks, paths.length)),
+      this.dim,
+      this.scale,
+    );
+  }
+
+  private embedRows(rows: Float32Array, dim: number, blocks: FeatureBlock[], count: number): Float32Array {
+    const frozen = applyFeatureTransform(rows, dim, this.transform);
+    const acts = blockRows(rows, dim, blockByName(blocks, this.activationBlock));
     const shape = this.model.inputs[0].shape.slice(1) as number[];
     const actDim = shape.reduce((a, b) => a * b, 1);
-    const frozenDim = frozen.length / Math.max(paths.length, 1);
-    const out = new Float32Array(paths.length * this.dim);
-    for (let start = 0; start < paths.length; start += BATCH) {
-      const n = Math.min(BATCH, paths.length - start);
+    const frozenDim = frozen.length / Math.max(count, 1);
+    const out = new Float32Array(count * this.dim);
+    for (let start = 0; start < count; start += BATCH) {
+      const n = Math.min(BATCH, count - start);
       const emb = tf.tidy(() => {
         const a = tf.tensor4d(acts.subarray(start * actDim, (start + n) * actDim), [n, ...shape] as [number, number, number, number]);
         const x = tf.tensor2d(frozen.subarray(start * frozenDim, (start + n) * frozenDim), [n, frozenDim]);
@@ -198,9 +221,9 @@ export class BackboneFeatureEncoder implements Encoder {
   ) {}
 
   async embedFiles(paths: string[], onProgress?: EmbedProgress): Promise<Float32Array> {
-    const f = await backboneFeatures(paths, this.backbone, onProgress);
+    const f = await backboneFeatures(paths, this.backbone, [BASE_VIEW], onProgress);
     const use = this.use ?? f.blocks.map((b) => b.name);
-    const input = applyFeatureTransform(f.rows, f.dim, { blocks: f.blocks, use, mean: null });
+    const input = applyFeatureTransform(f.views[0], f.dim, { blocks: f.blocks, use, mean: null });
     this.dim = input.length / Math.max(paths.length, 1);
     return normaliseRows(input, this.dim, this.scale);
   }

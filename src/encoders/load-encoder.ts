@@ -7,7 +7,7 @@ import { buildCnn, buildHead } from './architectures.js';
 import { backboneCacheDir, DEFAULT_FEATURE_BLOCKS } from './backbone-defaults.js';
 import { BackboneFeatureEncoder, CnnEncoder, FineTunedEncoder, HeadEncoder, type BackboneOptions, type Encoder } from './encoder.js';
 import { loadLayersModel } from './model-files.js';
-import { backboneSpecOf, readManifest, type ModelManifest } from './model-manifest.js';
+import { backboneSpecOf, embedViewsOf, readManifest, type ModelManifest } from './model-manifest.js';
 import { DEFAULT_BACKBONE_SPEC, type FeatureSpec } from '../backbone/spec.js';
 import { PainterError } from '../errors.js';
 import type { DecodePool } from '../inference/decode-pool.js';
@@ -82,8 +82,9 @@ export async function loadEncoder(dir: string, env: EncoderEnvironment): Promise
   if (manifest.kind === 'head') {
     const spec = backboneSpecOf(manifest);
     const options = await backboneOptions(env, spec);
-    if (manifest.fineTune) return new FineTunedEncoder(name, model, manifest.backbone!.featureTransform, `${manifest.fineTune.from}.act`, manifest.embeddingScale, options);
-    return new HeadEncoder(name, model, manifest.backbone!.featureTransform, manifest.embeddingScale, options);
+    const views = embedViewsOf(manifest);
+    if (manifest.fineTune) return new FineTunedEncoder(name, model, manifest.backbone!.featureTransform, `${manifest.fineTune.from}.act`, manifest.embeddingScale, options, views);
+    return new HeadEncoder(name, model, manifest.backbone!.featureTransform, manifest.embeddingScale, options, views);
   }
   return new CnnEncoder(name, model, manifest.inputSize, manifest.embeddingScale);
 }

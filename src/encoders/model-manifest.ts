@@ -10,6 +10,7 @@ import type { FeatureTransform } from './feature-transform.js';
 import type { PresetName } from './presets.js';
 import type { DecodeSpec } from '../inference/decode-spec.js';
 import { backboneIdOf, LEGACY_BACKBONE_SPEC, type FeatureSpec } from '../backbone/spec.js';
+import { BASE_VIEW, type ViewSpec } from '../backbone/views.js';
 
 /** The model exported to ONNX (see onnx/export-model.ts). */
 export interface OnnxArtifact {
@@ -73,4 +74,13 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   } catch (e) {
     throw new PainterError('MODEL_CORRUPT', `Cannot read ${join(dir, MANIFEST_JSON)}: ${(e as Error).message}`, undefined, { cause: e });
   }
+}
+
+/**
+ * The views of a painting whose embeddings are averaged into its embedding (test-time
+ * augmentation): the model's `embedViews`, or the base view alone for models without them.
+ */
+export function embedViewsOf(manifest: ModelManifest): ViewSpec[] {
+  const views = (manifest.training as { embedViews?: ViewSpec[] }).embedViews;
+  return views && views.length > 0 ? views : [BASE_VIEW];
 }

@@ -5,7 +5,7 @@
 import { PainterError } from '../errors.js';
 import { EMBEDDING_DIM, type ConvBlockSpec } from './architectures.js';
 import { DEFAULT_EMBEDDING_SCALE } from './embedding-space.js';
-import type { ViewSetName } from '../backbone/views.js';
+import type { EmbedViewSetName, ViewSetName } from '../backbone/views.js';
 import type { BackboneName } from './backbone-choices.js';
 
 export const PRESET_NAMES = ['pretrained', 'small', 'seed'] as const;
@@ -30,6 +30,8 @@ export interface TrainingDefaults {
   augment: boolean;
   /** Head presets: the named set of views cached per painting (see backbone/views.ts). */
   views?: ViewSetName;
+  /** Head presets: the views whose embeddings are averaged into a painting's (default center). */
+  embedViews?: EmbedViewSetName;
   /** Head presets: the frozen backbone (see BACKBONE_CHOICES; default mobilenet). */
   backbone?: BackboneName;
   /** Head presets: fine-tune the backbone above this layer, at `lrScale` × the learning rate. */

@@ -29,6 +29,11 @@ export interface HeadPipelineParts {
   head: tf.LayersModel;
   embeddingScale: number;
   inputSize: number;
+  /**
+   * Embed each painting as the mean of its own and its mirror image's embeddings (the embedding
+   * views [base, mirror]); the graph mirrors the pixels itself, so its input is unchanged.
+   */
+  mirrored?: boolean;
 }
 
 /** Same epsilon as normaliseBlocks. */
@@ -37,6 +42,30 @@ const BLOCK_EPSILON = 1e-12;
 export interface FineTunedPipelineParts extends HeadPipelineParts {
   /** The cut: the backbone's layer whose activation the fine-tuned model's first input reads. */
   from: string;
+}
+
+/** The batch followed by each image's mirror image (width reversed): [2N, H, W, 3]. */
+function appendMirrorImages(g: GraphBuilder, pixels: string): string {
+  const mirrored = g.op(
+    'Slice',
+    [pixels, g.int64Const('mirror_starts', [-1]), g.int64Const('mirror_ends', [-(2 ** 31)]), g.int64Const('mirror_axes', [2]), g.int64Const('mirror_steps', [-1])],
+    {},
+    'mirrored_pixels',
+  );
+  return g.op('Concat', [pixels, mirrored], { axis: 0 }, 'pixels_and_mirrored');
+}
+
+/** Rows i and N + i (a painting and its mirror image) averaged, back on the sphere as meanOfViews does. */
+function appendMirrorMean(g: GraphBuilder, embeddings: string, dim: number, scale: number): string {
+  const pairs = g.op('Reshape', [embeddings, g.int64Const('mirror_pairs_shape', [2, -1, dim])], {}, 'mirror_pairs');
+  const mean = g.op('ReduceMean', [pairs], { axes: [0], keepdims: 0 }, 'mirror_mean');
+  return scale ? appendEmbeddingSpace(g, mean, scale) : mean;
+}
+
+/** The output: the embedding, averaged over the mirror pair when the batch carries one. */
+function appendOutput(g: GraphBuilder, out: string, parts: HeadPipelineParts): void {
+  const dim = parts.head.outputs[0].shape[1] as number;
+  g.opTo('Identity', [parts.mirrored ? appendMirrorMean(g, out, dim, parts.embeddingScale) : out], OUTPUT_NAME);
 }
 
 /** applyFeatureTransform: each frozen block L2-normalised and scaled by 1/√(blocks), concatenated, centred. */
@@ -62,14 +91,15 @@ export function exportHeadPipelineToOnnx(parts: HeadPipelineParts, opts: { opset
   const g = new GraphBuilder();
   const input = g.name(PIXELS_INPUT);
   g.name(OUTPUT_NAME);
+  const pixels = parts.mirrored ? appendMirrorImages(g, input) : input;
 
-  const blocks = appendFeatureBlocks(g, Array.isArray(backbone) ? backbone : [backbone], spec, input, inputSize);
+  const blocks = appendFeatureBlocks(g, Array.isArray(backbone) ? backbone : [backbone], spec, pixels, inputSize);
   const features = appendTransform(g, blocks, transform);
 
   const headOut = head.outputs[0].sourceLayer as Layer;
   let out = convertLayers(g, head, { name: features, rank: 2 }, [headOut]).get(headOut)!;
   if (embeddingScale) out = { name: appendEmbeddingSpace(g, out.name, embeddingScale), rank: 2 };
-  g.opTo('Identity', [out.name], OUTPUT_NAME);
+  appendOutput(g, out.name, parts);
   return g.encode({
     graphName: `${backbonesOf(spec).map((b) => b.variant).join('+')}-style-head`,
     input: { name: input, shape: ['N', inputSize, inputSize, 3] },
@@ -90,8 +120,9 @@ export function exportFineTunedPipelineToOnnx(parts: FineTunedPipelineParts, opt
   const g = new GraphBuilder();
   const input = g.name(PIXELS_INPUT);
   g.name(OUTPUT_NAME);
+  const pixels = parts.mirrored ? appendMirrorImages(g, input) : input;
 
-  const blocks = appendBackboneBlocks(g, backbone[0], { ...spec, activations: [from] }, input, inputSize, { pooled: false });
+  const blocks = appendBackboneBlocks(g, backbone[0], { ...spec, activations: [from] }, pixels, inputSize, { pooled: false });
   const cut = blocks.activations!.get(from)!;
   const pooledNorm = layerNamed(head, 'pooled_norm');
   const top = convertLayers(g, head, null, [pooledNorm], new Map([[layerNamed(head, ACTIVATION_INPUT), cut]]));
@@ -100,7 +131,7 @@ export function exportFineTunedPipelineToOnnx(parts: FineTunedPipelineParts, opt
   const dense = head.outputs[0].sourceLayer as Layer;
   let out = convertLayers(g, head, null, [dense], new Map([[layerNamed(head, 'head_input'), { name: joined, rank: 2 }]])).get(dense)!;
   if (embeddingScale) out = { name: appendEmbeddingSpace(g, out.name, embeddingScale), rank: 2 };
-  g.opTo('Identity', [out.name], OUTPUT_NAME);
+  appendOutput(g, out.name, parts);
   return g.encode({
     graphName: `${spec.variant}-fine-tuned-head`,
     input: { name: input, shape: ['N', inputSize, inputSize, 3] },

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 
 import { nsfwjsIOHandler } from '../backbone/nsfwjs-bundle.js';
 import { backbonesOf } from '../backbone/spec.js';
-import { BASE_VIEW } from '../backbone/views.js';
+import { BASE_VIEW, viewKey, type ViewSpec } from '../backbone/views.js';
 import { loadLayersModel } from '../encoders/model-files.js';
-import { backboneSpecOf, readManifest, writeManifest, type ModelManifest, type OnnxArtifact } from '../encoders/model-manifest.js';
+import { backboneSpecOf, embedViewsOf, readManifest, writeManifest, type ModelManifest, type OnnxArtifact } from '../encoders/model-manifest.js';
 import { PainterError } from '../errors.js';
 import type { DecodeSpec } from '../inference/decode-spec.js';
 import { sha256, sha256File, writeFileAtomic } from '../util/files.js';
@@ -34,24 +34,35 @@ export async function buildOnnx(dir: string, manifest: ModelManifest): Promise<U
     const backbones: tf.LayersModel[] = [];
     try {
       for (const part of backbonesOf(spec)) backbones.push(await tf.loadLayersModel(nsfwjsIOHandler(part.variant, { inputSize: BASE_VIEW.size })));
-      const transform = manifest.backbone!.featureTransform;
-      if (manifest.fineTune) {
-        return exportFineTunedPipelineToOnnx({ backbone: backbones, spec, transform, head: model, embeddingScale: manifest.embeddingScale, inputSize: BASE_VIEW.size, from: manifest.fineTune.from });
-      }
-      return exportHeadPipelineToOnnx({
+      const parts = {
         backbone: backbones,
         spec,
-        transform,
+        transform: manifest.backbone!.featureTransform,
         head: model,
         embeddingScale: manifest.embeddingScale,
         inputSize: BASE_VIEW.size,
-      });
+        mirrored: mirroredEmbedding(embedViewsOf(manifest)),
+      };
+      if (manifest.fineTune) return exportFineTunedPipelineToOnnx({ ...parts, from: manifest.fineTune.from });
+      return exportHeadPipelineToOnnx(parts);
     } finally {
       for (const b of backbones) b.dispose();
     }
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Whether the embedding views are the base view and its mirror image, which the graph computes
+ * from the base view's pixels; other views would need their own decoding, so such a model is not
+ * exported (it serves on tfjs).
+ */
+function mirroredEmbedding(views: readonly ViewSpec[]): boolean {
+  const plain = (v: ViewSpec) => v.size === BASE_VIEW.size && !v.crop && !v.rotate && v.affineSeed === undefined;
+  if (views.length === 1 && plain(views[0]) && !views[0].flip) return false;
+  if (views.length === 2 && views.every(plain) && !views[0].flip && views[1].flip) return true;
+  throw new Error(`Cannot export: embedding views ${views.map(viewKey).join(', ')} (the graph computes the base view and its mirror image only)`);
 }
 
 /** Writes `encoder.onnx` into the model folder and records it in the manifest. */

@@ -17,6 +17,7 @@ import type { Notifier, PainterEvent } from '../db/notifier.js';
 import type { JobRepository } from '../db/repositories/job-repository.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import { JOB_KINDS, type Job, type JobKind, type JsonObject } from '../db/types.js';
+import type { EmbedViewSetName } from '../backbone/views.js';
 import type { BackboneName } from '../encoders/backbone-choices.js';
 import { PainterError, isPainterError } from '../errors.js';
 import { evaluate } from './evaluation-service.js';
@@ -30,6 +31,8 @@ export interface StartTraining {
   mining?: 'random' | 'batch-hard' | 'batch-all';
   /** The frozen backbone of a head preset (see BACKBONE_CHOICES). */
   backbone?: BackboneName;
+  /** Head presets: the views averaged into each embedding. */
+  embedViews?: EmbedViewSetName;
   /** Train on every labelled artist, the test split's too (no held-out evaluation follows). */
   allArtists?: boolean;
   /** Rebuild the index with the new model when training succeeds (default true). */
@@ -114,6 +117,7 @@ export class JobService {
           loss: input.loss,
           mining: input.mining,
           backbone: input.backbone,
+          embedViews: input.embedViews,
           artists: input.allArtists ? 'all' : undefined,
         }).filter(([, v]) => v !== undefined),
       );

@@ -8,6 +8,7 @@ describe('a stored training configuration', () => {
     ['a head on InceptionV3', { backbone: 'inception' as const, epochs: 3 }],
     ['a CNN preset', { preset: 'small' as const, imageSize: 48 }],
     ['a model of every artist', { artists: 'all' as const }],
+    ['a head embedding the mirrored mean', { embedViews: 'flip' as const }],
   ])('resolves to itself again when a run resumes: %s', (_name, overrides) => {
     const { config } = resolveTrainingConfig(overrides);
     expect(resolveTrainingConfig(overridesOf(config)).config).toEqual(config);
@@ -24,5 +25,12 @@ describe('a stored training configuration', () => {
     // Configurations stored before the choice existed read the same as new ones.
     expect('artists' in resolveTrainingConfig({}).config).toBe(false);
     expect('artists' in resolveTrainingConfig({ artists: 'training' }).config).toBe(false);
+  });
+
+  it('records the views averaged into each embedding: head presets only, a set the ONNX graph can compute', () => {
+    expect(resolveTrainingConfig({}).config.embedViews).toEqual([{ size: 224 }]);
+    expect(resolveTrainingConfig({ embedViews: 'flip' }).config.embedViews).toEqual([{ size: 224 }, { size: 224, flip: true }]);
+    expect(() => resolveTrainingConfig({ preset: 'small', embedViews: 'flip' })).toThrow(/head presets/);
+    expect(() => resolveTrainingConfig({ embedViews: 'standard' as never })).toThrow(/center, flip/);
   });
 });

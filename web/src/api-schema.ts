@@ -2809,6 +2809,11 @@ export interface operations {
                     allArtists?: "0" | "1" | "true" | "false";
                     /** @enum {string} */
                     backbone?: "mobilenet" | "inception" | "both";
+                    /**
+                     * @description Head presets: the views averaged into each painting's embedding — center, or flip (the painting and its mirror image)
+                     * @enum {string}
+                     */
+                    embedViews?: "center" | "flip";
                     epochs?: number;
                     /** @enum {string} */
                     loss?: "triplet" | "contrastive";
