@@ -179,6 +179,30 @@ function inferNode(node: NodeProto, inputs: (Shape | undefined)[], ints: Map<str
       if (!indices) throw new Error(`Gather node "${node.name}": the shape of its indices is unknown`);
       return { output: [...x.slice(0, axis), ...indices, ...x.slice(axis + 1)], flops: 0 };
     }
+    case 'Unsqueeze': {
+      const axes = ints.get(node.input?.[1] ?? '') ?? intsAttr(node, 'axes');
+      if (!axes) throw new Error(`Unsqueeze node "${node.name}": its axes are not a constant`);
+      const rank = x.length + axes.length;
+      const at = new Set(axes.map((a) => normaliseAxis(a, rank)));
+      const out: number[] = [];
+      for (let i = 0, j = 0; i < rank; i++) out.push(at.has(i) ? 1 : x[j++]);
+      return { output: out, flops: 0 };
+    }
+    case 'Slice': {
+      const [starts, ends, axesIn, stepsIn] = [1, 2, 3, 4].map((k) => ints.get(node.input?.[k] ?? ''));
+      if (!starts || !ends) throw new Error(`Slice node "${node.name}": its starts and ends are not constants`);
+      const axes = (axesIn ?? starts.map((_, i) => i)).map((a) => normaliseAxis(a, x.length));
+      const steps = stepsIn ?? starts.map(() => 1);
+      const out = [...x];
+      axes.forEach((axis, k) => {
+        const d = x[axis];
+        const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
+        const step = steps[k];
+        const [b, e] = step > 0 ? [clamp(starts[k], 0, d), clamp(ends[k], 0, d)] : [clamp(starts[k], -1, d - 1), clamp(ends[k], -1, d - 1)];
+        out[axis] = Math.max(0, Math.ceil((e - b) / step));
+      });
+      return { output: out, flops: 0 };
+    }
     default:
       throw new Error(`Cannot count FLOPs through ${op} node "${node.name}": operator not supported`);
   }

@@ -67,6 +67,31 @@ describe('countFlops', () => {
     expect(count.outputShape).toEqual([1, 64]);
   });
 
+  it('follows Slice (a mirror image, step −1) and Unsqueeze: a batch of images and their mirror images costs twice one', () => {
+    const build = (mirrored: boolean) => {
+      const g = new GraphBuilder();
+      const input = g.name('image');
+      g.name('embedding');
+      let x = input;
+      if (mirrored) {
+        const flip = g.op('Slice', [x, g.int64Const('s', [-1]), g.int64Const('e', [-(2 ** 31)]), g.int64Const('a', [2]), g.int64Const('st', [-1])]);
+        x = g.op('Concat', [x, flip], { axis: 0 });
+      }
+      x = g.op('Transpose', [x], { perm: [0, 3, 1, 2] });
+      x = g.op('Conv', [x, g.floatConst('w', [4, 3, 3, 3], zeros(108))], { kernel_shape: [3, 3], auto_pad: 'SAME_UPPER' });
+      x = g.op('ReduceMean', [x], { axes: [2, 3], keepdims: 0 });
+      x = g.op('Unsqueeze', [x, g.int64Const('u', [0])]);
+      g.opTo('Identity', [x], 'embedding');
+      return g.encode({ graphName: 'm', input: { name: input, shape: ['N', 8, 8, 3] }, output: { name: 'embedding', shape: ['N', 4] }, opset: 13 });
+    };
+    const one = countFlops(build(false));
+    const both = countFlops(build(true));
+    expect(one.total).toBe(2 * 4 * 3 * 9 * 8 * 8);
+    expect(both.total).toBe(2 * one.total);
+    expect(both.layers[0].output).toEqual([2, 4, 8, 8]);
+    expect(both.outputShape).toEqual([1, 2, 4]);
+  });
+
   it('names the operator it cannot pass', () => {
     const g = new GraphBuilder();
     const input = g.name('x');
