@@ -15,7 +15,7 @@ import { nsfwjsIOHandler } from '../../src/backbone/load-mobilenet.js';
 import { BASE_VIEW } from '../../src/backbone/views.js';
 import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 import { DEFAULT_FEATURE_BLOCKS } from '../../src/encoders/backbone-defaults.js';
-import { toEmbeddingSpace } from '../../src/encoders/embedding-space.js';
+import { meanOfViews, toEmbeddingSpace } from '../../src/encoders/embedding-space.js';
 import { applyFeatureTransform, blockByName, blockRows, blockScale, fitFeatureTransform, transformedDim } from '../../src/encoders/feature-transform.js';
 import { buildFineTuneModel, layersAbove, rebuildTop, topWeightNames } from '../../src/encoders/fine-tune.js';
 import { exportFineTunedPipelineToOnnx } from '../../src/onnx/export-head-pipeline.js';
@@ -92,6 +92,24 @@ describe('fine-tuning the top of the backbone', () => {
     console.log(`fine-tuned pipeline: max |onnx − tfjs| = ${maxDiff.toExponential(2)}`);
     expect(actual.length).toBe(expected.length);
     expect(maxDiff).toBeLessThan(1e-4);
+
+    // With --embed-views flip: the mean with the mirror image's embedding, the mirror made in-graph.
+    const mirrorFeaturizer = await BackboneFeaturizer.create(spec);
+    const mirroredRaw = mirrorFeaturizer.featurize(await Promise.all(paths.map((p) => mirrorFeaturizer.decode(p, { size: 224, flip: true }))));
+    mirrorFeaturizer.dispose();
+    const ofMirror = tf.tidy(() => {
+      const a = blockRows(mirroredRaw, featurizer.dim, blockByName(featurizer.blocks, `${FROM}.act`));
+      const x = applyFeatureTransform(mirroredRaw, featurizer.dim, transform);
+      return toEmbeddingSpace(model.predict([tf.tensor4d(a, [paths.length, ...shape] as [number, number, number, number]), tf.tensor2d(x, [paths.length, transformedDim(transform)])]) as tf.Tensor2D, SCALE).dataSync() as Float32Array;
+    });
+    const expectedMean = meanOfViews([expected, ofMirror], 64, SCALE);
+    const mirroredSession = await OnnxSession.create(exportFineTunedPipelineToOnnx({ backbone: keras, spec, transform, head: model, embeddingScale: SCALE, inputSize: 224, from: FROM, mirrored: true }), { threads: 2 });
+    const actualMean = await mirroredSession.run(pixels, paths.length, 224, 224);
+    await mirroredSession.release();
+    let meanDiff = 0;
+    for (let i = 0; i < expectedMean.length; i++) meanDiff = Math.max(meanDiff, Math.abs(actualMean[i] - expectedMean[i]));
+    console.log(`fine-tuned pipeline, mean with the mirror image: max |onnx − tfjs| = ${meanDiff.toExponential(2)}`);
+    expect(meanDiff).toBeLessThan(1e-4);
     model.dispose();
   }, 180_000);
 });

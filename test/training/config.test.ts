@@ -28,8 +28,9 @@ describe('a stored training configuration', () => {
   });
 
   it('records the views averaged into each embedding: head presets only, a set the ONNX graph can compute', () => {
-    expect(resolveTrainingConfig({}).config.embedViews).toEqual([{ size: 224 }]);
-    expect(resolveTrainingConfig({ embedViews: 'flip' }).config.embedViews).toEqual([{ size: 224 }, { size: 224, flip: true }]);
+    // The pretrained preset embeds a painting with its mirror image unless told otherwise.
+    expect(resolveTrainingConfig({}).config.embedViews).toEqual([{ size: 224 }, { size: 224, flip: true }]);
+    expect(resolveTrainingConfig({ embedViews: 'center' }).config.embedViews).toEqual([{ size: 224 }]);
     expect(() => resolveTrainingConfig({ preset: 'small', embedViews: 'flip' })).toThrow(/head presets/);
     expect(() => resolveTrainingConfig({ embedViews: 'standard' as never })).toThrow(/center, flip/);
   });
