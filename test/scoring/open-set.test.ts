@@ -81,7 +81,9 @@ describe('servedCalibration', () => {
     expect(old).toMatchObject({ pairScore: 'distance', ranking: 'raw', openSet: null, distance: { threshold: 3.2, calibration: { intercept: 3.2, slope: -1 } } });
     const csls = { params: { k: 50, variant: 'mean' }, auc: 0.83, bestThreshold: -0.4, calibration: { intercept: -1, slope: -3 } };
     const better = servedCalibration(3.2, { auc: 0.8, calibration: { intercept: 6, slope: -2 }, csls, ranking: { chosen: 'csls' } });
-    expect(better).toMatchObject({ pairScore: 'csls', ranking: 'csls', csls: { threshold: -0.4 } });
+    // Decisions fall where each fitted probability crosses 1/2 (σ(6 − 2d): 3; σ(−1 − 3s): −1/3), not at the best-accuracy thresholds.
+    expect(better).toMatchObject({ pairScore: 'csls', ranking: 'csls', distance: { threshold: 3 } });
+    expect(better.csls!.threshold).toBeCloseTo(-1 / 3, 12);
     expect(servedCalibration(3.2, { auc: 0.9, calibration: { intercept: 6, slope: -2 }, csls }).pairScore).toBe('distance');
   });
 });
