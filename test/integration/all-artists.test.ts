@@ -3,14 +3,9 @@
  * too, the model refuses a test-split evaluation (it has none held out), and the same configuration
  * trained on the training artists alone calibrates it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/compute/backend.js';
-import { loadConfig, type Config } from '../../src/config.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
-import { createRepositories, type Repositories } from '../../src/db/repositories/repositories.js';
+import { describe, expect, it } from 'vitest';
+import { useTrainingWorkspace } from '../support/training-workspace.js';
 import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 import { isPainterError } from '../../src/errors.js';
 import { CalibrationService } from '../../src/services/calibration-service.js';
@@ -19,27 +14,13 @@ import { importDataset } from '../../src/services/import-service.js';
 import { trainModel } from '../../training/train-service.js';
 import type { TrainingOverrides } from '../../training/config.js';
 
-let dir: string;
-let cfg: Config;
-let db: Database;
-let repos: Repositories;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'painter-all-artists-'));
-  cfg = loadConfig({}, { dataDir: join(dir, 'data'), modelsDir: join(dir, 'data', 'models'), embeddedDbDir: 'memory://', cacheDir: join(dir, 'cache') });
-  db = await openDatabase(cfg);
-  repos = createRepositories(db);
-  await initBackend('wasm');
-});
-afterAll(async () => {
-  await db?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const workspace = useTrainingWorkspace('painter-all-artists-');
 
 const quick: TrainingOverrides = { preset: 'small', imageSize: 32, epochs: 2, stepsPerEpoch: 3, batchSize: 16, milestones: [], seed: 4 };
 
 describe('train --all-artists', () => {
   it('trains on the test split too, has no held-out evaluation, and is calibrated by its held-out twin', async () => {
+    const { dir, cfg, repos } = workspace();
     await generatePaintingDataset(join(dir, 'paintings'), { artists: 10, perArtist: 6, size: 32, layout: 'labels-csv', seed: 8 });
     const imported = await importDataset(repos.datasets, join(dir, 'paintings'));
     expect(imported.artistsBySplit).toEqual({ train: 8, test: 2 });

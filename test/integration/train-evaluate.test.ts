@@ -2,39 +2,21 @@
  * The training subsystem end to end on generated paintings: import (with broken files), train the
  * small CNN on the wasm backend with the registered kernels, evaluate on the unseen test artists.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/compute/backend.js';
-import { loadConfig, type Config } from '../../src/config.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
-import { createRepositories, type Repositories } from '../../src/db/repositories/repositories.js';
+import { describe, expect, it } from 'vitest';
+import { useTrainingWorkspace } from '../support/training-workspace.js';
 import { evaluate } from '../../src/services/evaluation-service.js';
 import { importDataset } from '../../src/services/import-service.js';
 import { trainModel } from '../../training/train-service.js';
 import { generatePaintingDataset } from '../../src/demo/generate-paintings.js';
 import { backboneIdOf, DEFAULT_BACKBONE_SPEC } from '../../src/backbone/spec.js';
 
-let dir: string;
-let cfg: Config;
-let db: Database;
-let repos: Repositories;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'painter-e2e-'));
-  cfg = loadConfig({}, { dataDir: join(dir, 'data'), modelsDir: join(dir, 'data', 'models'), embeddedDbDir: 'memory://', cacheDir: join(dir, 'cache') });
-  db = await openDatabase(cfg);
-  repos = createRepositories(db);
-  await initBackend('wasm');
-});
-afterAll(async () => {
-  await db?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const workspace = useTrainingWorkspace('painter-e2e-');
 
 describe('import → train → evaluate', () => {
   it('learns to tell unseen synthetic artists apart', async () => {
+    const { dir, cfg, repos } = workspace();
     await generatePaintingDataset(join(dir, 'paintings'), { artists: 20, perArtist: 8, size: 40, layout: 'labels-csv', broken: true, seed: 3 });
     const report = await importDataset(repos.datasets, join(dir, 'paintings'));
     expect(report.paintings).toBe(160);
@@ -69,6 +51,7 @@ describe('import → train → evaluate', () => {
   });
 
   it('trains the pretrained head on several cached views of each painting, and identifies unseen artists', { timeout: 300_000 }, async () => {
+    const { dir, cfg, repos } = workspace();
     await generatePaintingDataset(join(dir, 'views'), { artists: 20, perArtist: 8, size: 96, layout: 'labels-csv', seed: 5 });
     const imported = await importDataset(repos.datasets, join(dir, 'views'));
     const views = [{ size: 224 }, { size: 224, flip: true }, { size: 224, crop: { scale: 0.5, x: 0.5, y: 0.5 } }];
