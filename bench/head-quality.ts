@@ -151,14 +151,15 @@ interface Scores {
   top5: number;
 }
 
-/** `queries` scored among themselves (pairs) and against `corpus` (nearest artist, own row left out). */
+/** `queries` (rows of `corpus`) scored among themselves (pairs) and against `corpus` (nearest artist, own row left out). */
 async function score(head: Trained, set: EmbedViewSetName, queries: number[], corpus: number[]): Promise<Scores> {
   const dim = 2048;
-  const q = head.embed(set, queries);
   const c = head.embed(set, corpus);
-  const ev = evaluateEmbeddings(q, dim, queries.map((r) => ({ artist: rows[r].artist, style: rows[r].style })), { seed: 42, triplets: 10_000 });
   const at = new Map(corpus.map((r, i) => [r, i]));
-  const neighbours = await exactNeighbours(c, dim, q, DEFAULT_NEIGHBOURS, queries.map((r) => at.get(r) ?? -1));
+  const q = new Float32Array(queries.length * dim);
+  queries.forEach((r, i) => q.set(c.subarray(at.get(r)! * dim, (at.get(r)! + 1) * dim), i * dim));
+  const ev = evaluateEmbeddings(q, dim, queries.map((r) => ({ artist: rows[r].artist, style: rows[r].style })), { seed: 42, triplets: 10_000 });
+  const neighbours = await exactNeighbours(c, dim, q, DEFAULT_NEIGHBOURS, queries.map((r) => at.get(r)!));
   const id = identificationAccuracy(neighbours, queries.map((r) => artistOf[r]), corpus.map((r) => artistOf[r]), corpus.length);
   return { auc: ev.auc, sameStyle: ev.aucSameStyle ?? Number.NaN, triplet: ev.tripletAccuracy, top1: id.top1, top5: id.top5 };
 }

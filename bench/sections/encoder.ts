@@ -141,7 +141,8 @@ export const encoderSection: BenchSection = {
       const mirrored = subject.mirroredOnnxBytes ? await OnnxSession.create(subject.mirroredOnnxBytes, { threads: cores }) : null;
       const mirroredLabel = `ONNX ${cores} threads, 1 image, mean with its mirror image (--embed-views flip)`;
       // FLOPs per painting: the mirrored graph runs the backbone on two images for each.
-      const flopsOf = (label: string) => (label === mirroredLabel && subject.mirroredOnnxBytes ? countFlops(subject.mirroredOnnxBytes).total : flops);
+      const mirroredFlops = subject.mirroredOnnxBytes ? countFlops(subject.mirroredOnnxBytes).total : flops;
+      const flopsOf = (label: string) => (label === mirroredLabel ? mirroredFlops : flops);
       // How the server runs it: sessions in worker threads, input buffers moved across, fed
       // image bytes that become floats in the inference thread.
       const modelPath = join(ctx.tmpDir, `${preset}.onnx`);

@@ -5,6 +5,8 @@
  * such a model has no held-out test evaluation, and is calibrated by a twin trained the same way
  * on the training artists only. Validation paintings choose the epoch either way.
  */
+import { isDeepStrictEqual } from 'node:util';
+
 export const TRAINING_ARTISTS = ['training', 'all'] as const;
 export type TrainingArtists = (typeof TRAINING_ARTISTS)[number];
 
@@ -18,22 +20,11 @@ export function trainingArtistsOf(config: unknown): TrainingArtists {
  * command with and without `--all-artists`. Key order does not matter.
  */
 export function sameConfigurationBesidesArtists(a: unknown, b: unknown): boolean {
-  return canonical(withoutArtists(a)) === canonical(withoutArtists(b));
+  return isDeepStrictEqual(withoutArtists(a), withoutArtists(b));
 }
 
 function withoutArtists(config: unknown): unknown {
   if (typeof config !== 'object' || config === null) return config;
   const { artists: _, ...rest } = config as Record<string, unknown>;
   return rest;
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
